@@ -1,0 +1,84 @@
+"""API plumbing shared by every app: one error shape, role checks, keyset pagination."""
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler
+
+from .errors import ApplicationError
+from .roles import user_has_role
+
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+DJANGO_TO_DRF = {Http404: exceptions.NotFound, DjangoPermissionDenied: exceptions.PermissionDenied}
+
+
+def flatten_errors(data, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors → {"device.imei": [...]} so clients key errors by a dotted path."""
+    if isinstance(data, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in data.items():
+            path = key if not prefix else (prefix if key == NON_FIELD else f"{prefix}.{key}")
+            flat.update(flatten_errors(value, path))
+        return flat
+    if isinstance(data, list) and data and all(isinstance(item, (dict, list)) for item in data):
+        flat = {}
+        for index, item in enumerate(data):
+            flat.update(flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    items = data if isinstance(data, list) else [data]
+    return {prefix or NON_FIELD: [str(item) for item in items]}
+
+
+def problem_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif type(exc) in DJANGO_TO_DRF:
+        exc = DJANGO_TO_DRF[type(exc)]()
+    if isinstance(exc, ApplicationError):
+        response, code = Response(status=exc.status), exc.code
+        title, errors = exc.message, {exc.field or NON_FIELD: [str(exc.message)]}
+    else:
+        response = exception_handler(exc, context)
+        if response is None:
+            return None  # a real bug: let it 500 and be logged
+        code, data = getattr(exc, "default_code", "error"), response.data
+        if isinstance(exc, exceptions.ValidationError):
+            title = _("Some fields are invalid.")
+            errors = flatten_errors(data if isinstance(data, dict) else {NON_FIELD: data})
+        else:
+            detail = data.get("detail", "") if isinstance(data, dict) else data
+            title, errors = detail, {}
+    response.data = {
+        "type": f"urn:servicedesk:{code}",
+        "title": str(title),
+        "status": response.status_code,
+        "errors": errors,
+    }
+    response.content_type = "application/problem+json"
+    return response
+
+
+class RoleRequired(BasePermission):
+    """Reads `view.roles` (or `view.roles_by_method[method]`), a set of Role values; admins pass everywhere."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        roles = getattr(view, "roles_by_method", {}).get(request.method, getattr(view, "roles", None))
+        return True if roles is None else user_has_role(user, *roles)
+
+
+class TicketCursorPagination(CursorPagination):
+    """Keyset pagination: constant cost at any depth, and no COUNT(*) over a million rows."""
+
+    ordering = ("-created_at", "-id")
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100

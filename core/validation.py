@@ -1,0 +1,62 @@
+"""Field normalisers shared by forms and serializers: one rule for the page and the API."""
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum import imei as stdnum_imei
+
+
+def normalize_phone(value: str) -> str:
+    """Return E.164 (+8613800138000). Mainland numbers may be typed without +86."""
+    raw = (value or "").strip()
+    try:
+        number = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(_("Enter a valid phone number, e.g. 13800138000."), code="phone")
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(_("Enter a valid phone number, e.g. 13800138000."), code="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_search_key(value: str) -> str | None:
+    """The stored form of a phone typed into a search box, or None if it is not a phone."""
+    try:
+        return normalize_phone(value)
+    except ValidationError:
+        return None
+
+
+def format_phone(e164: str) -> str:
+    try:
+        number = phonenumbers.parse(e164, "CN")
+    except phonenumbers.NumberParseException:
+        return e164
+    if number.country_code == 86:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalize_imei(value: str) -> str:
+    compact = stdnum_imei.compact(value or "")
+    if len(compact) != 15 or not compact.isdigit():
+        raise ValidationError(_("An IMEI has 15 digits."), code="imei")
+    if not stdnum_imei.is_valid(compact):
+        raise ValidationError(_("This IMEI's check digit is wrong; please read it again."), code="imei")
+    return compact
+
+
+def validate_not_future(value):
+    if value and value > timezone.localdate():
+        raise ValidationError(_("This date is in the future."), code="future")
+    return value
+
+
+def validate_fault_size(value: str) -> str:
+    if len(value or "") > settings.FAULT_DESCRIPTION_MAX:
+        raise ValidationError(
+            _("Keep the description under %(max)d characters (it has %(n)d).")
+            % {"max": settings.FAULT_DESCRIPTION_MAX, "n": len(value)},
+            code="too_long",
+        )
+    return value

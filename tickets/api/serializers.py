@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.fields import ImeiField, PastDateField, PhoneField
+from tickets.choices import Channel, Kind, Priority, ProductCategory, Status
+from tickets.intake import intake_device_errors
+from tickets.models import Customer, Device, Ticket, TicketEvent
+
+
+class CustomerInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    phone = PhoneField()
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class DeviceInput(serializers.Serializer):
+    category = serializers.ChoiceField(choices=ProductCategory.choices)
+    component = serializers.CharField(max_length=30, required=False, default="main_unit")
+    brand = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    model = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    imei = ImeiField(required=False, allow_blank=True, default="")
+    serial = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    purchase_date = PastDateField(required=False, allow_null=True, default=None)
+    invoice_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    invoice_date = PastDateField(required=False, allow_null=True, default=None)
+    warranty_card_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    factory_date = PastDateField(required=False, allow_null=True, default=None)
+    sold_online = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        if errors := intake_device_errors(attrs):
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class TicketCreateInput(serializers.Serializer):
+    customer = CustomerInput()
+    device = DeviceInput(required=False, allow_null=True, default=None)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.PHONE)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False, default=Priority.NORMAL)
+    fault_description = serializers.CharField(max_length=settings.FAULT_DESCRIPTION_MAX)
+
+
+class CustomerOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ("name", "phone")
+
+
+class DeviceOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Device
+        fields = ("category", "component", "brand", "model", "imei", "serial", "purchase_date",
+                  "invoice_number", "invoice_date", "warranty_card_number", "factory_date", "sold_online")
+
+
+class TicketOutput(serializers.ModelSerializer):
+    customer = CustomerOutput()
+    device = DeviceOutput(allow_null=True)
+    engineer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Ticket
+        fields = ("id", "number", "status", "status_display", "kind", "channel", "priority", "customer", "device",
+                  "engineer", "fault_description", "wait_reason", "created_at", "updated_at", "preprocessed_at",
+                  "dispatched_at", "replied_at", "solved_at", "called_back_at", "closed_at", "next_due_at", "version")
+
+
+class TicketEventOutput(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = TicketEvent
+        fields = ("action", "from_status", "to_status", "at", "actor", "note")
+
+
+class TicketFilterInput(serializers.Serializer):
+    status = serializers.MultipleChoiceField(choices=Status.choices, required=False)
+    kind = serializers.MultipleChoiceField(choices=Kind.choices, required=False)
+    channel = serializers.MultipleChoiceField(choices=Channel.choices, required=False)
+    priority = serializers.MultipleChoiceField(choices=Priority.choices, required=False)
+    engineer = serializers.IntegerField(required=False, min_value=1)
+    created_from = serializers.DateField(required=False)
+    created_to = serializers.DateField(required=False)
+    updated_since = serializers.DateTimeField(required=False)
+    q = serializers.CharField(required=False, max_length=100, allow_blank=True)
+
+    def to_internal_value(self, data):
+        # QueryDict: repeated ?status=a&status=b and comma lists ?status=a,b both work.
+        if hasattr(data, "getlist"):
+            data = {key: self._split(data.getlist(key)) if key in ("status", "kind", "channel", "priority")
+                    else data.get(key) for key in data}
+        return super().to_internal_value(data)
+
+    @staticmethod
+    def _split(values: list[str]) -> list[str]:
+        return [part for value in values for part in value.split(",") if part]
+
+    def validate(self, attrs):
+        start, end = attrs.get("created_from"), attrs.get("created_to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"created_to": _("The end date must not be before the start date.")})
+        return attrs

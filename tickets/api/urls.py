@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("tickets/", views.TicketListCreateApi.as_view(), name="ticket-list"),
+    path("tickets/<str:number>/", views.TicketDetailApi.as_view(), name="ticket-detail"),
+    path("tickets/<str:number>/timeline/", views.TicketTimelineApi.as_view(), name="ticket-timeline"),
+    path("tickets/<str:number>/preprocess/", views.TicketPreprocessApi.as_view(), name="ticket-preprocess"),
+    path("tickets/<str:number>/dispatch/", views.TicketDispatchApi.as_view(), name="ticket-dispatch"),
+    path("tickets/<str:number>/reassign/", views.TicketReassignApi.as_view(), name="ticket-reassign"),
+    path("tickets/<str:number>/notes/", views.TicketNoteApi.as_view(), name="ticket-note"),
+]

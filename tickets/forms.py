@@ -1,0 +1,114 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapMixin
+from core.fields import ImeiFormField, PastDateFormField, PhoneFormField
+from core.validation import validate_fault_size
+
+from .choices import Channel, Kind, Priority, ProductCategory, Status
+from .intake import intake_device_errors
+from .selectors import engineers_active
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+DEVICE_FIELDS = ("category", "brand", "model", "imei", "serial", "purchase_date", "invoice_number", "invoice_date",
+                 "warranty_card_number", "factory_date", "sold_online")
+
+
+class TicketIntakeForm(BootstrapMixin, forms.Form):
+    """Reception's new-ticket form. Field order is the order of a phone call."""
+
+    phone = PhoneFormField(label=_("Customer phone"), max_length=30,
+                           widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "tel", "autocomplete": "off"}))
+    name = forms.CharField(label=_("Customer name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of request"), choices=Kind.choices, initial=Kind.REPAIR)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.PARTNER_API],
+                                initial=Channel.PHONE)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    fault_description = forms.CharField(
+        label=_("Fault description"), validators=[validate_fault_size],
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": settings.FAULT_DESCRIPTION_MAX}),
+    )
+    category = forms.ChoiceField(label=_("Product category"), choices=ProductCategory.choices, initial=ProductCategory.PHONE)
+    brand = forms.CharField(label=_("Brand"), max_length=60, required=False)
+    model = forms.CharField(label=_("Model"), max_length=80, required=False)
+    imei = ImeiFormField(label=_("IMEI"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    serial = forms.CharField(label=_("Serial number"), max_length=64, required=False)
+    purchase_date = PastDateFormField(label=_("Purchase date"), required=False, widget=DATE)
+    invoice_number = forms.CharField(label=_("Invoice number"), max_length=40, required=False)
+    invoice_date = PastDateFormField(label=_("Invoice date"), required=False, widget=DATE)
+    warranty_card_number = forms.CharField(label=_("Warranty card number"), max_length=40, required=False)
+    factory_date = PastDateFormField(label=_("Factory date"), required=False, widget=DATE)
+    sold_online = forms.BooleanField(label=_("Sold online"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in intake_device_errors(cleaned).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "customer": {"name": data["name"], "phone": data["phone"], "email": data.get("email", "")},
+            "device": {field: data.get(field) for field in DEVICE_FIELDS},
+            "kind": data["kind"],
+            "channel": data["channel"],
+            "priority": data["priority"],
+            "fault_description": data["fault_description"],
+        }
+
+
+class TicketFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": _("Number, phone, IMEI, serial or name"),
+                                                      "type": "search"}))
+    status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds"))] + Kind.choices, required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All channels"))] + Channel.choices, required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("All priorities"))] + Priority.choices,
+                                 required=False)
+    engineer = forms.ModelChoiceField(label=_("Engineer"), queryset=None, required=False, empty_label=_("All engineers"))
+    created_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    created_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[
+        ("-created_at", _("Newest first")), ("created_at", _("Oldest first")), ("-updated_at", _("Recently updated")),
+    ])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engineer"].queryset = engineers_active()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("created_from"), cleaned.get("created_to")
+        if start and end and start > end:
+            self.add_error("created_to", _("The end date must not be before the start date."))
+        return cleaned
+
+
+class PreprocessForm(BootstrapMixin, forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    note = forms.CharField(label=_("Pre-processing conclusion"), required=False, max_length=settings.NOTE_MAX,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DispatchForm(BootstrapMixin, forms.Form):
+    engineer = forms.ModelChoiceField(label=_("Engineer"), queryset=None)
+    note = forms.CharField(label=_("Note"), required=False, max_length=settings.NOTE_MAX,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engineer"].queryset = engineers_active()
+
+
+class ReassignForm(DispatchForm):
+    note = forms.CharField(label=_("Reason"), max_length=settings.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=settings.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}))

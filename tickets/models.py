@@ -1,0 +1,168 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.validation import format_phone
+
+from .choices import OPEN_STATUSES, Channel, Kind, Priority, ProductCategory, Status, WaitReason
+
+
+class Customer(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, help_text=_("Stored as E.164, e.g. +8613800138000."))
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            models.Index(fields=["phone"], name="customer_phone"),
+            models.Index(fields=["name"], name="customer_name", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.phone_display}"
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
+
+
+class Device(models.Model):
+    """The product a ticket is about, as the customer's documents describe it."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="devices", verbose_name=_("customer"))
+    category = models.CharField(_("category"), max_length=20, choices=ProductCategory.choices)
+    component = models.CharField(_("component"), max_length=30, default="main_unit", blank=True)
+    brand = models.CharField(_("brand"), max_length=60, blank=True)
+    model = models.CharField(_("model"), max_length=80, blank=True)
+    imei = models.CharField(_("IMEI"), max_length=15, blank=True)
+    serial = models.CharField(_("serial number"), max_length=64, blank=True)
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    invoice_number = models.CharField(_("invoice number"), max_length=40, blank=True)
+    invoice_date = models.DateField(_("invoice date"), null=True, blank=True)
+    warranty_card_number = models.CharField(_("warranty card number"), max_length=40, blank=True)
+    factory_date = models.DateField(_("factory date"), null=True, blank=True)
+    sold_online = models.BooleanField(_("sold online"), default=False)
+    value = models.DecimalField(_("value (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        indexes = [
+            models.Index(fields=["imei"], name="device_imei", condition=~Q(imei="")),
+            models.Index(fields=["serial"], name="device_serial", condition=~Q(serial="")),
+        ]
+
+    def __str__(self) -> str:
+        ident = self.imei or self.serial
+        return " ".join(part for part in (self.brand, self.model, ident) if part)
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("customer"))
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, related_name="tickets", null=True, blank=True, verbose_name=_("device")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="tickets", null=True, blank=True,
+        verbose_name=_("partner"),
+    )
+    kind = models.CharField(_("kind of request"), max_length=30, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    fault_description = models.TextField(_("fault description"))
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_tickets",
+        null=True, blank=True, verbose_name=_("engineer"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(_("registered at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    status_changed_at = models.DateTimeField(_("status changed at"))
+    # version backs If-Match: a partner's stale update must get 412, not overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    # The SOP's step stamps (seed 002: each step to the minute). Registration is created_at.
+    preprocessed_at = models.DateTimeField(_("pre-processed at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("engineer replied at"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("solution recorded at"), null=True, blank=True)
+    called_back_at = models.DateTimeField(_("called back at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # While waiting, the status to return to and why (the SLA clocks pause meanwhile).
+    wait_reason = models.CharField(_("waiting for"), max_length=20, choices=WaitReason.choices, blank=True)
+    resume_status = models.CharField(_("resume to"), max_length=20, choices=Status.choices, blank=True)
+
+    # Nearest due time of the ticket's running SLA clocks, kept by the SLA services: the queue's sort key.
+    next_due_at = models.DateTimeField(_("next due at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="ticket_status_valid"),
+            models.CheckConstraint(condition=Q(priority__in=Priority.values), name="ticket_priority_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
+            models.Index(fields=["status", "-created_at", "-id"], name="ticket_status_created"),
+            models.Index(fields=["kind", "-created_at", "-id"], name="ticket_kind_created"),
+            models.Index(fields=["channel", "-created_at", "-id"], name="ticket_channel_created"),
+            models.Index(fields=["priority", "-created_at", "-id"], name="ticket_priority_created"),
+            models.Index(fields=["engineer", "-created_at", "-id"], name="ticket_engineer_created"),
+            models.Index(fields=["customer", "-created_at"], name="ticket_customer_created"),
+            models.Index(fields=["device", "-created_at"], name="ticket_device_created"),
+            models.Index(fields=["partner", "-updated_at", "-id"], name="ticket_partner_updated"),
+            models.Index(
+                fields=["engineer", "next_due_at"], name="ticket_engineer_queue",
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TicketEvent(models.Model):
+    """Append-only timeline: who did what, when (to the minute), from which status to which."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
+    at = models.DateTimeField(_("at"))
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "at", "id"], name="ticket_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TicketNumberCounter(models.Model):
+    """Per-day sequence behind SD-YYYYMMDD-NNNN, bumped with one UPSERT so concurrent creates never collide."""
+
+    day = models.DateField(primary_key=True)
+    value = models.PositiveIntegerField(default=0)

@@ -1,0 +1,19 @@
+from datetime import date
+
+from django.db import connection
+
+from .models import TicketNumberCounter
+
+_TABLE = TicketNumberCounter._meta.db_table
+# One statement, atomic on PostgreSQL and SQLite ≥ 3.35: concurrent creates never share a number.
+_BUMP = (
+    f"INSERT INTO {_TABLE} (day, value) VALUES (%s, 1) "
+    f"ON CONFLICT (day) DO UPDATE SET value = {_TABLE}.value + 1 RETURNING value"
+)
+
+
+def ticket_number_next(*, day: date) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP, [day])
+        (value,) = cursor.fetchone()
+    return f"SD-{day:%Y%m%d}-{value:04d}"

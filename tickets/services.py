@@ -1,0 +1,172 @@
+"""Writes on tickets. Every status change goes through `ticket_transition`."""
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ApplicationError
+from core.roles import Role, user_has_role
+
+from . import effects
+from .choices import Channel, Priority, Status
+from .models import Customer, Device, Ticket, TicketEvent
+from .numbering import ticket_number_next
+from .workflow import ACTION_ROLES, ENGINEER_OWN_ONLY, STAMPS, next_status
+
+
+def customer_get_or_create(*, name: str, phone: str, email: str = "") -> Customer:
+    customer = Customer.objects.filter(phone=phone).order_by("id").first()
+    if customer is None:
+        return Customer.objects.create(name=name, phone=phone, email=email)
+    changed = {k: v for k, v in (("name", name), ("email", email)) if v and getattr(customer, k) != v}
+    if changed:
+        Customer.objects.filter(pk=customer.pk).update(**changed)
+        for key, value in changed.items():
+            setattr(customer, key, value)
+    return customer
+
+
+def device_get_or_create(*, customer: Customer, data: Mapping[str, Any]) -> Device | None:
+    if not data or not data.get("category"):
+        return None
+    ident = {"imei": data["imei"]} if data.get("imei") else {"serial": data["serial"]} if data.get("serial") else None
+    if ident:
+        device = Device.objects.filter(customer=customer, **ident).order_by("-id").first()
+        if device is not None:
+            fields = {k: v for k, v in data.items() if v not in (None, "") and getattr(device, k) != v}
+            if fields:
+                Device.objects.filter(pk=device.pk).update(**fields)
+                for key, value in fields.items():
+                    setattr(device, key, value)
+            return device
+    return Device.objects.create(customer=customer, **data)
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    created_by,
+    customer: Mapping[str, Any],
+    device: Mapping[str, Any] | None,
+    kind: str,
+    fault_description: str,
+    channel: str = Channel.PHONE,
+    priority: str = Priority.NORMAL,
+    partner=None,
+) -> Ticket:
+    now = timezone.now()
+    owner = customer_get_or_create(name=customer["name"], phone=customer["phone"], email=customer.get("email", ""))
+    ticket = Ticket.objects.create(
+        number=ticket_number_next(day=timezone.localdate(now)),
+        customer=owner,
+        device=device_get_or_create(customer=owner, data=device or {}),
+        partner=partner,
+        kind=kind,
+        channel=channel,
+        priority=priority,
+        status=Status.REGISTERED,
+        fault_description=fault_description,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+        status_changed_at=now,
+    )
+    TicketEvent.objects.create(ticket=ticket, actor=created_by, action="register", to_status=Status.REGISTERED, at=now)
+    effects.on_ticket_created(ticket=ticket, at=now, actor=created_by)
+    return ticket
+
+
+def _check_actor(*, ticket: Ticket, action: str, actor) -> None:
+    roles = ACTION_ROLES.get(action)
+    if roles is not None and not user_has_role(actor, *roles):
+        raise ApplicationError(_("Your role may not do this."), code="forbidden", status=403)
+    is_only_engineer = user_has_role(actor, Role.ENGINEER) and not user_has_role(actor, Role.MANAGER, Role.RECEPTION)
+    if action in ENGINEER_OWN_ONLY and is_only_engineer and ticket.engineer_id != actor.pk:
+        raise ApplicationError(_("This ticket is dispatched to another engineer."), code="not_your_ticket", status=403)
+
+
+@transaction.atomic
+def ticket_transition(
+    *,
+    ticket: Ticket,
+    action: str,
+    actor,
+    changes: Mapping[str, Any] | None = None,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    _check_actor(ticket=ticket, action=action, actor=actor)
+    old = ticket.status
+    new = next_status(old, action, resume_status=ticket.resume_status)
+    now = timezone.now()
+    values: dict[str, Any] = {"status": new, "updated_at": now, **(changes or {})}
+    if new != old:
+        values["status_changed_at"] = now
+    stamp = STAMPS.get(action)
+    if stamp and getattr(ticket, stamp) is None:
+        values[stamp] = now
+    # Conditional UPDATE: if someone moved the ticket since we read it, nothing is written.
+    guard = {"pk": ticket.pk, "status": old, "version": ticket.version if expected_version is None else expected_version}
+    if Ticket.objects.filter(**guard).update(version=F("version") + 1, **values) != 1:
+        raise ApplicationError(
+            _("Someone else changed this ticket. Reload and try again."), code="ticket_stale", field="status"
+        )
+    TicketEvent.objects.create(
+        ticket=ticket, actor=actor, action=action, from_status=old, to_status=new, at=now, note=note,
+        data=dict(data or {}),
+    )
+    for key, value in values.items():
+        setattr(ticket, key, value)
+    ticket.version = (guard["version"]) + 1
+    effects.on_ticket_transition(ticket=ticket, action=action, from_status=old, at=now, actor=actor)
+    return ticket
+
+
+def ticket_preprocess(*, ticket: Ticket, actor, note: str = "", priority: str | None = None) -> Ticket:
+    changes = {"priority": priority} if priority and priority != ticket.priority else None
+    return ticket_transition(ticket=ticket, action="preprocess", actor=actor, note=note, changes=changes)
+
+
+def _check_engineer(engineer) -> None:
+    if engineer is None or not engineer.is_active or not user_has_role(engineer, Role.ENGINEER):
+        raise ApplicationError(_("Choose an active engineer."), code="not_engineer", field="engineer", status=400)
+
+
+def ticket_dispatch(*, ticket: Ticket, actor, engineer, note: str = "") -> Ticket:
+    _check_engineer(engineer)
+    return ticket_transition(
+        ticket=ticket, action="dispatch", actor=actor, note=note, changes={"engineer": engineer},
+        data={"engineer": engineer.get_username(), "engineer_id": engineer.pk},
+    )
+
+
+def ticket_reassign(*, ticket: Ticket, actor, engineer, reason: str) -> Ticket:
+    _check_engineer(engineer)
+    if not reason.strip():
+        raise ApplicationError(_("Say why the ticket is reassigned."), code="reason_required", field="reason", status=400)
+    if engineer.pk == ticket.engineer_id:
+        raise ApplicationError(_("The ticket is already with this engineer."), code="same_engineer", field="engineer", status=400)
+    return ticket_transition(
+        ticket=ticket, action="reassign", actor=actor, note=reason, changes={"engineer": engineer},
+        data={"from_engineer_id": ticket.engineer_id, "engineer": engineer.get_username(), "engineer_id": engineer.pk},
+    )
+
+
+@transaction.atomic
+def ticket_add_note(*, ticket: Ticket, actor, note: str) -> TicketEvent:
+    text = (note or "").strip()
+    if not text:
+        raise ApplicationError(_("Write a note first."), code="note_required", field="note", status=400)
+    if len(text) > settings.NOTE_MAX:
+        raise ApplicationError(
+            _("Keep the note under %(max)d characters.") % {"max": settings.NOTE_MAX},
+            code="too_long", field="note", status=400,
+        )
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    return TicketEvent.objects.create(ticket=ticket, actor=actor, action="note", at=now, note=text)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tickets/", views.ticket_list_view, name="list"),
+    path("tickets/new/", views.ticket_new_view, name="new"),
+    path("tickets/mine/", views.my_tickets_view, name="mine"),
+    path("tickets/customer-lookup/", views.customer_lookup_view, name="customer-lookup"),
+    path("tickets/<str:number>/", views.ticket_detail_view, name="detail"),
+    path("tickets/<str:number>/<slug:action>/", views.ticket_action_view, name="action"),
+]
