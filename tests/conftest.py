@@ -1,0 +1,95 @@
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from core.roles import Role
+
+from .factories import UserFactory
+
+PASSWORD = "test-pass-123"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests render templates without running collectstatic: plain storage, no manifest lookup.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+def make_user(role: str | None, username: str | None = None):
+    user = UserFactory(username=username or f"{role or 'nobody'}-{UserFactory._meta.model.objects.count()}")
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def reception(db):
+    return make_user(Role.RECEPTION, "reception")
+
+
+@pytest.fixture
+def engineer(db):
+    return make_user(Role.ENGINEER, "engineer")
+
+
+@pytest.fixture
+def other_engineer(db):
+    return make_user(Role.ENGINEER, "engineer2")
+
+
+@pytest.fixture
+def manager(db):
+    return make_user(Role.MANAGER, "manager")
+
+
+@pytest.fixture
+def partner_user(db):
+    return make_user(Role.PARTNER, "partner")
+
+
+def _logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def reception_client(client, reception):
+    return _logged_in(client, reception)
+
+
+@pytest.fixture
+def engineer_client(client, engineer):
+    return _logged_in(client, engineer)
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    return _logged_in(client, manager)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def reception_api(reception):
+    client = APIClient()
+    client.force_authenticate(reception)
+    return client
+
+
+@pytest.fixture
+def manager_api(manager):
+    client = APIClient()
+    client.force_authenticate(manager)
+    return client
+
+
+@pytest.fixture
+def engineer_api(engineer):
+    client = APIClient()
+    client.force_authenticate(engineer)
+    return client

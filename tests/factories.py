@@ -1,0 +1,85 @@
+"""Factories build valid objects; a test states only what matters to it."""
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from stdnum import luhn
+
+from tickets.choices import Channel, Kind, Priority, ProductCategory, Status
+from tickets.models import Customer, Device, Ticket
+
+
+def valid_imei(n: int) -> str:
+    body = f"86{n:012d}"
+    return body + luhn.calc_check_digit(body)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "测试"
+    password = factory.PostGenerationMethodCall("set_password", "test-pass-123")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    name = factory.Sequence(lambda n: f"客户{n}")
+    phone = factory.Sequence(lambda n: f"+86138{n:08d}")
+
+
+class DeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Device
+
+    customer = factory.SubFactory(CustomerFactory)
+    category = ProductCategory.PHONE
+    brand = "华为"
+    model = "Mate 60"
+    imei = factory.Sequence(valid_imei)
+    purchase_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    invoice_date = factory.SelfAttribute("purchase_date")
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """A bare ticket row (no timeline, no clocks). Use tickets.services to walk the SOP."""
+
+    class Meta:
+        model = Ticket
+
+    number = factory.Sequence(lambda n: f"SD-20260101-{n:05d}")
+    customer = factory.SubFactory(CustomerFactory)
+    device = factory.SubFactory(DeviceFactory, customer=factory.SelfAttribute("..customer"))
+    kind = Kind.REPAIR
+    channel = Channel.PHONE
+    priority = Priority.NORMAL
+    status = Status.REGISTERED
+    fault_description = "屏幕闪烁"
+    created_by = factory.SubFactory(UserFactory)
+    created_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.SelfAttribute("created_at")
+    status_changed_at = factory.SelfAttribute("created_at")
+
+
+def intake_payload(**overrides) -> dict:
+    """A valid API create body (see tickets.api.serializers.TicketCreateInput)."""
+    body = {
+        "customer": {"name": "张三", "phone": "13800138000"},
+        "device": {"category": "phone", "brand": "华为", "model": "Mate 60", "imei": "490154203237518",
+                   "purchase_date": str(timezone.localdate() - timedelta(days=20)),
+                   "invoice_date": str(timezone.localdate() - timedelta(days=20))},
+        "kind": "repair",
+        "channel": "phone",
+        "fault_description": "开机黑屏",
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(body.get(key), dict):
+            body[key] = {**body[key], **value}
+        else:
+            body[key] = value
+    return body

@@ -1,0 +1,404 @@
+"""三包 decisions: a pure function of the case's facts and one frozen policy snapshot (STYLE §2).
+
+No Django, no clock: `report_date` is an argument and the caller stores the decision with the
+policy version that made it, so a later policy change never rewrites history.
+
+Judgement calls, each pinned by a table test in tests/rules/test_warranty_rules.py:
+- Periods run from the purchase date only when the documents in `policy.start_documents`
+  (by default invoice and warranty card) are presented; otherwise from the factory date plus
+  `factory_date_grace` (seed 000 四: "如果无法提供保修卡和发票,将按照手机的出厂日期计算保修期").
+  A remedy that still needs a document is offered with that document listed as missing: the
+  desk tells the customer what to bring, it does not refuse outright.
+- "appearance" (scratches, worn housing) is not a 性能故障: the national fault tables (seed 000
+  lists the exchange conditions "外壳不能有任何磨损") give no return or exchange for it and the
+  housing is not a warranted part, so it is paid repair. Cracks from structure or material are
+  performance faults and must be reported as such. A no-reason return, where the policy has
+  one, still applies: it needs no fault at all.
+- A repair is overdue only when it took *more than* `repair_overdue_exchange_days` (seed 001
+  "超过30日未修好"; 《民法典》第一千二百五十九条: "超过" excludes the number itself).
+- The charge is what the customer bears: a no-reason return is "paid" because the customer
+  pays the return shipping (消保法第二十五条, seed 001 "退货运费由客户承担").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal, get_args
+
+from warranty.periods import Period, end_of, extend, is_within
+
+__all__ = [
+    "ComponentRule", "Decision", "Facts", "Period", "Reason", "RemedyOption",
+    "WarrantyPolicySnapshot", "decide",
+]
+
+Remedy = Literal["return", "exchange", "repair"]
+Charge = Literal["free", "paid"]
+Fault = Literal["performance", "appearance", "misuse", "water", "unauthorised_repair",
+                "force_majeure", "none"]
+REMEDIES: tuple[str, ...] = get_args(Remedy)
+FAULTS: frozenset[str] = frozenset(get_args(Fault))
+EXCLUDED_FAULTS: tuple[str, ...] = ("misuse", "water", "unauthorised_repair", "force_majeure")
+MAIN_UNIT = "main_unit"
+# The only documents the facts can vouch for; anything else a policy requires (packaging,
+# accessories) is handed over with the goods and therefore always listed as still needed.
+KNOWN_DOCUMENTS: tuple[str, ...] = ("invoice", "warranty_card")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Facts:
+    """What the desk knows about one request. Field names are the REST API's names.
+    `category` chose the policy (the caller's job) and is kept for the record; decide() does
+    not read it."""
+
+    category: str
+    component: str = MAIN_UNIT
+    purchase_date: date | None  # the delivery date for goods sent to the customer
+    report_date: date
+    fault: Fault  # "none": a no-reason return request, nothing is broken
+    has_invoice: bool
+    has_warranty_card: bool
+    documents_altered: bool = False
+    factory_date: date | None = None
+    prior_repairs_same_fault: int = 0
+    repair_days: int = 0  # days spent in repair during the current period (after any exchange)
+    exchanged_on: date | None = None  # this item is itself a replacement handed over that day
+    sold_online: bool = False
+
+
+@dataclass(frozen=True)
+class ComponentRule:
+    """Periods for one component; None means the remedy does not exist for it (an earphone
+    is exchanged, never returned or repaired)."""
+
+    component: str
+    return_period: Period | None = None
+    exchange_period: Period | None = None
+    repair_period: Period | None = None
+
+    def __post_init__(self) -> None:
+        if not (self.return_period or self.exchange_period or self.repair_period):
+            raise ValueError(f"component {self.component!r} has no period at all")
+
+
+@dataclass(frozen=True, kw_only=True)
+class WarrantyPolicySnapshot:
+    """One version of a warranty policy, copied out of the database. Treat as read-only."""
+
+    code: str
+    version: int
+    category: str
+    name: str
+    components: Mapping[str, ComponentRule]
+    no_reason_return: Period | None = None
+    no_reason_online_only: bool = True
+    repeat_repair_exchange_after: int | None = None
+    repair_overdue_exchange_days: int | None = None
+    repair_time_extends: bool = True
+    exchange_restarts: bool = True
+    factory_date_grace: Period | None = None
+    start_documents: tuple[str, ...] = KNOWN_DOCUMENTS
+    required_documents: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    citations: Mapping[str, str] = field(default_factory=dict)  # reason code → rule cited
+
+    def __post_init__(self) -> None:
+        for key, rule in self.components.items():
+            if key != rule.component:
+                raise ValueError(f"{self.code}: component key {key!r} != {rule.component!r}")
+        if unknown := set(self.required_documents) - set(REMEDIES):
+            raise ValueError(f"{self.code}: required_documents for unknown remedies {unknown}")
+        if unknown := set(self.start_documents) - set(KNOWN_DOCUMENTS):
+            raise ValueError(f"{self.code}: start_documents must be among {KNOWN_DOCUMENTS}")
+        for name in ("repeat_repair_exchange_after", "repair_overdue_exchange_days"):
+            if (value := getattr(self, name)) is not None and value < 1:
+                raise ValueError(f"{self.code}: {name} must be None or ≥ 1")
+
+    def cite(self, code: str) -> str:
+        return self.citations.get(code) or f"{self.name}（{self.code} v{self.version}）"
+
+
+@dataclass(frozen=True)
+class RemedyOption:
+    remedy: Remedy
+    until: date | None  # last day (inclusive) the customer may choose it; None: no deadline
+    charge: Charge
+    missing_documents: tuple[str, ...] = ()  # what this remedy still needs handed over
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message_zh: str
+    message_en: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    remedies: tuple[RemedyOption, ...]
+    missing_documents: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+    @property
+    def reason_codes(self) -> tuple[str, ...]:
+        return tuple(reason.code for reason in self.reasons)
+
+
+# Stable codes → (zh, en) templates; the values are filled from the case, dates as ISO.
+MESSAGES: Mapping[str, tuple[str, str]] = {
+    "return.within_period": (
+        "退货期内（截至 {until}）出现性能故障，可选择退货、换货或修理。",
+        "Performance fault within the return period (until {until}): return, exchange or repair."),
+    "exchange.within_period": (
+        "换货期内（截至 {until}）出现性能故障，可免费换货；只换有故障的商品，附件不随之更换。",
+        "Performance fault within the exchange period (until {until}): free exchange of the "
+        "faulty item only; its accessories are not exchanged."),
+    "accessory.exchange": (
+        "附件（{component}）在其三包期内（截至 {until}）出现性能故障，免费更换该附件，主机不换。",
+        "The accessory ({component}) failed within its period (until {until}): that accessory "
+        "is exchanged free of charge, nothing else."),
+    "repair.free_within_period": (
+        "在保修期内（截至 {until}），免费修理。",
+        "Within the warranty period (until {until}): free repair."),
+    "expired": (
+        "三包有效期已于 {until} 届满，只能收费修理。",
+        "The warranty period ended on {until}: paid repair only."),
+    "appearance.not_covered": (
+        "外观问题不属于性能故障，不予三包退换，只能收费修理。",
+        "An appearance defect is not a performance fault: no 三包 return or exchange, paid "
+        "repair only."),
+    "excluded.misuse": (
+        "因使用、维护、保管不当造成的损坏，不属于三包范围，只能收费修理。",
+        "Damage from misuse or improper care is not covered: paid repair only."),
+    "excluded.water": (
+        "进水造成的损坏，不属于三包范围，只能收费修理。",
+        "Water damage is not covered: paid repair only."),
+    "excluded.unauthorised_repair": (
+        "非三包修理者拆动或修理造成的损坏，不属于三包范围，只能收费修理。",
+        "The item was opened or repaired by an unauthorised party: paid repair only."),
+    "excluded.force_majeure": (
+        "因不可抗力造成的损坏，不属于三包范围，只能收费修理。",
+        "Damage by force majeure is not covered: paid repair only."),
+    "excluded.documents_altered": (
+        "购物凭证或三包凭证有涂改或与商品不符，不予三包，只能收费修理。",
+        "The invoice or warranty card is altered or does not match the item: paid repair only."),
+    "no_invoice.factory_date": (
+        "未提供完整的发票和三包凭证，三包期按出厂日期 {factory_date} 计算（起算日 {start}）。",
+        "Invoice and warranty card not both presented: periods run from the factory date "
+        "{factory_date} (counted from {start})."),
+    "no_invoice.no_factory_date": (
+        "未提供完整的发票和三包凭证，且无法确定出厂日期，只能收费修理。",
+        "Invoice and warranty card not both presented and no factory date known: paid repair "
+        "only."),
+    "repeat_repair.exchange": (
+        "同一性能故障已修理 {repairs} 次仍不能正常使用，凭修理记录可免费换货（截至 {until}）。",
+        "The same fault was repaired {repairs} times and still fails: free exchange with the "
+        "repair record (until {until})."),
+    "repair_overdue.exchange": (
+        "送修已 {days} 日，超过 {limit} 日未修好，可免费换货（截至 {until}）。",
+        "The repair has taken {days} days, more than {limit}: free exchange (until {until})."),
+    "repair_time.extended": (
+        "三包期扣除修理占用的 {days} 日，各期限相应顺延。",
+        "The {days} days spent in repair do not count: every deadline moves back by them."),
+    "exchange.new_period": (
+        "商品已于 {exchanged_on} 换货，三包期自换货之日起重新计算。",
+        "The item was exchanged on {exchanged_on}: its periods start again from that day."),
+    "no_reason.return": (
+        "可在 {until} 前（含）无理由退货，商品须完好、配件包装齐全，退回运费由消费者承担。",
+        "No-reason return possible until {until}: goods complete and undamaged, the customer "
+        "pays the return shipping."),
+    "no_reason.expired": (
+        "无理由退货期已于 {until} 届满，不能无理由退货。",
+        "The no-reason return period ended on {until}."),
+    "no_reason.not_offered": (
+        "本政策不提供无理由退货。",
+        "This policy offers no no-reason return."),
+    "no_reason.offline_sale": (
+        "无理由退货仅适用于网络等远程销售的商品，本商品为线下销售。",
+        "No-reason return applies to goods sold online or at a distance only; this sale was "
+        "in a shop."),
+    "no_reason.no_purchase_date": (
+        "缺少购买（收货）日期，无法确认无理由退货期限。",
+        "Without a purchase (delivery) date the no-reason return period cannot be checked."),
+}
+
+
+def _reason(policy: WarrantyPolicySnapshot, code: str, **values: object) -> Reason:
+    zh, en = MESSAGES[code]
+    return Reason(code, zh.format(**values), en.format(**values), policy.cite(code))
+
+
+def _validate(facts: Facts, policy: WarrantyPolicySnapshot) -> ComponentRule:
+    if facts.fault not in FAULTS:
+        raise ValueError(f"unknown fault {facts.fault!r}; expected one of {sorted(FAULTS)}")
+    if facts.prior_repairs_same_fault < 0 or facts.repair_days < 0:
+        raise ValueError("prior_repairs_same_fault and repair_days cannot be negative")
+    for label in ("purchase_date", "factory_date", "exchanged_on"):
+        if (day := getattr(facts, label)) is not None and day > facts.report_date:
+            raise ValueError(f"report_date {facts.report_date} is before {label} {day}")
+    if facts.exchanged_on and facts.purchase_date and facts.exchanged_on < facts.purchase_date:
+        raise ValueError(f"exchanged_on {facts.exchanged_on} is before the purchase date")
+    if facts.component not in policy.components:
+        raise ValueError(f"policy {policy.code} has no rule for component {facts.component!r}")
+    return policy.components[facts.component]
+
+
+def _presented(facts: Facts) -> frozenset[str]:
+    return frozenset(name for name, shown in (("invoice", facts.has_invoice),
+                                              ("warranty_card", facts.has_warranty_card)) if shown)
+
+
+def _exclusions(facts: Facts) -> list[str]:
+    codes = [f"excluded.{facts.fault}"] if facts.fault in EXCLUDED_FAULTS else []
+    return codes + (["excluded.documents_altered"] if facts.documents_altered else [])
+
+
+def _period_start(facts: Facts, policy: WarrantyPolicySnapshot, reasons: list[Reason]
+                  ) -> date | None:
+    """The day the periods count from, or None when nothing can be proven."""
+    if policy.exchange_restarts and facts.exchanged_on is not None:
+        # Our own exchange record proves the date (seed 001: 换货后三包期重新计算).
+        reasons.append(_reason(policy, "exchange.new_period", exchanged_on=facts.exchanged_on))
+        return facts.exchanged_on
+    if facts.purchase_date is not None and set(policy.start_documents) <= _presented(facts):
+        return facts.purchase_date
+    if facts.factory_date is None:
+        reasons.append(_reason(policy, "no_invoice.no_factory_date"))
+        return None
+    grace = policy.factory_date_grace
+    start = end_of(facts.factory_date, grace) if grace else facts.factory_date
+    reasons.append(_reason(policy, "no_invoice.factory_date", factory_date=facts.factory_date,
+                           start=start))
+    return start
+
+
+def _warranty_options(facts: Facts, policy: WarrantyPolicySnapshot, rule: ComponentRule,
+                      start: date, reasons: list[Reason]) -> list[RemedyOption]:
+    """Free remedies for a performance fault, each with its own last day."""
+    days_in_repair = facts.repair_days if policy.repair_time_extends else 0
+    if days_in_repair:
+        reasons.append(_reason(policy, "repair_time.extended", days=days_in_repair))
+    ends = {remedy: extend(end_of(start, period), days_in_repair)
+            for remedy, period in (("return", rule.return_period),
+                                   ("exchange", rule.exchange_period),
+                                   ("repair", rule.repair_period)) if period is not None}
+    report, options = facts.report_date, []
+    if "return" in ends and is_within(report, ends["return"]):
+        options.append(RemedyOption("return", ends["return"], "free"))
+        reasons.append(_reason(policy, "return.within_period", until=ends["return"]))
+    if "exchange" in ends and is_within(report, ends["exchange"]):
+        options.append(RemedyOption("exchange", ends["exchange"], "free"))
+        accessory = facts.component != MAIN_UNIT and rule.repair_period is None
+        reasons.append(_reason(policy, "accessory.exchange" if accessory else
+                               "exchange.within_period",
+                               until=ends["exchange"], component=facts.component))
+    if "repair" in ends and is_within(report, ends["repair"]):
+        until = ends["repair"]
+        options.append(RemedyOption("repair", until, "free"))
+        reasons.append(_reason(policy, "repair.free_within_period", until=until))
+        threshold = policy.repeat_repair_exchange_after
+        if threshold is not None and facts.prior_repairs_same_fault >= threshold:
+            options.append(RemedyOption("exchange", until, "free"))
+            reasons.append(_reason(policy, "repeat_repair.exchange",
+                                   repairs=facts.prior_repairs_same_fault, until=until))
+        limit = policy.repair_overdue_exchange_days
+        if limit is not None and facts.repair_days > limit:
+            options.append(RemedyOption("exchange", until, "free"))
+            reasons.append(_reason(policy, "repair_overdue.exchange", days=facts.repair_days,
+                                   limit=limit, until=until))
+    if not options and ends:
+        reasons.append(_reason(policy, "expired", until=max(ends.values())))
+    return options
+
+
+def _no_reason_return(facts: Facts, policy: WarrantyPolicySnapshot
+                      ) -> tuple[RemedyOption | None, Reason]:
+    """The no-reason return (消保法第二十五条 / a merchant's promise), or why there is none.
+
+    It counts from the purchase (delivery) date on the order, not from the 三包 start: it is
+    about the sale, so neither repairs nor exchanges move it.
+    """
+    period = policy.no_reason_return
+    if period is None:
+        return None, _reason(policy, "no_reason.not_offered")
+    if policy.no_reason_online_only and not facts.sold_online:
+        return None, _reason(policy, "no_reason.offline_sale")
+    if facts.purchase_date is None:
+        return None, _reason(policy, "no_reason.no_purchase_date")
+    until = end_of(facts.purchase_date, period)
+    if not is_within(facts.report_date, until):
+        return None, _reason(policy, "no_reason.expired", until=until)
+    return RemedyOption("return", until, "paid"), _reason(policy, "no_reason.return", until=until)
+
+
+def _merge(options: list[RemedyOption]) -> list[RemedyOption]:
+    """One free option per remedy (the latest deadline); a paid one only if it outlasts it."""
+    best: dict[tuple[str, str], RemedyOption] = {}
+    for option in options:
+        key = (option.remedy, option.charge)
+        current = best.get(key)
+        if current is None or (option.until or date.max) > (current.until or date.max):
+            best[key] = option
+    merged = []
+    for (remedy, charge), option in best.items():
+        free = best.get((remedy, "free"))
+        if charge == "paid" and free is not None and (
+                free.until is None or (option.until is not None and option.until <= free.until)):
+            continue
+        merged.append(option)
+    return sorted(merged, key=lambda o: (REMEDIES.index(o.remedy), o.charge != "free"))
+
+
+def _with_documents(options: list[RemedyOption], facts: Facts,
+                    policy: WarrantyPolicySnapshot) -> tuple[RemedyOption, ...]:
+    presented = _presented(facts)
+    result = []
+    for option in options:
+        if option.remedy == "repair" and option.charge == "paid":
+            result.append(option)  # a paid service needs no proof of entitlement
+            continue
+        required = policy.required_documents.get(option.remedy, ())
+        missing = tuple(doc for doc in required if doc not in presented)
+        result.append(RemedyOption(option.remedy, option.until, option.charge, missing))
+    return tuple(result)
+
+
+def _decision(options: list[RemedyOption], reasons: list[Reason], facts: Facts,
+              policy: WarrantyPolicySnapshot) -> Decision:
+    remedies = _with_documents(_merge(options), facts, policy)
+    missing = tuple(dict.fromkeys(doc for option in remedies for doc in option.missing_documents))
+    return Decision(remedies=remedies, missing_documents=missing, reasons=tuple(reasons))
+
+
+PAID_REPAIR = RemedyOption("repair", None, "paid")
+
+
+def decide(facts: Facts, policy: WarrantyPolicySnapshot) -> Decision:
+    """The remedies the customer may choose, their deadlines and charges, the documents
+    still needed, and why. Raises ValueError for impossible facts (e.g. reported before
+    purchase) or a component the policy does not cover."""
+    rule = _validate(facts, policy)
+    excluded = _exclusions(facts)
+    reasons = [_reason(policy, code) for code in excluded]
+    if facts.fault == "none":  # a no-reason return request: there is nothing to repair
+        if excluded:
+            return _decision([], reasons, facts, policy)
+        option, why = _no_reason_return(facts, policy)
+        return _decision([option] if option else [], [why], facts, policy)
+    if excluded:
+        return _decision([PAID_REPAIR], reasons, facts, policy)
+
+    options: list[RemedyOption] = []
+    if facts.fault == "appearance":  # no 三包 remedy at all, so no period to explain either
+        reasons.append(_reason(policy, "appearance.not_covered"))
+    elif (start := _period_start(facts, policy, reasons)) is not None:
+        options += _warranty_options(facts, policy, rule, start, reasons)
+    no_reason, why = _no_reason_return(facts, policy)
+    if no_reason is not None and no_reason in _merge(options + [no_reason]):
+        options.append(no_reason)
+        reasons.append(why)
+    if not any(option.charge == "free" for option in options):
+        options.append(PAID_REPAIR)
+    return _decision(options, reasons, facts, policy)
