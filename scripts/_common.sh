@@ -18,7 +18,7 @@ ensure_venv() {
   if [ ! -f "$stamp" ]; then
     log "Installing Python dependencies ($extras)"
     "$PY" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-    "$PY" -m pip install -q -e ".[${extras}]" 2>&1 | grep -v -e '^WARNING: Location' -e 'is ignored' || true
+    "$PY" -m pip install -q ".[${extras}]" 2>&1 | grep -v -e '^WARNING: Location' -e 'is ignored' || true
     "$PY" -c "import django, celery, rest_framework" # fail loudly if the install did not work
     touch "$stamp"
   fi
@@ -37,7 +37,7 @@ apt_install() {
 }
 
 compile_messages() {
-  if command -v msgfmt >/dev/null 2>&1; then
+  if command -v msgfmt >/dev/null 2>&1 && ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then
     "$PY" manage.py compilemessages -v 0 --ignore=.venv
   fi
 }
