@@ -12,6 +12,7 @@ VAR_DIR = Path(os.environ.get("SERVICEDESK_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", default=False)
+REDIS_URL = os.environ.get("REDIS_URL")
 SECRET_KEY = os.environ["SECRET_KEY"] if not DEBUG else os.environ.get("SECRET_KEY", "dev-only-not-secret")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -35,7 +36,11 @@ INSTALLED_APPS = [
     "warranty",
     "sla",
     "callbacks",
+    "progress",
     "partners",
+    "webhooks",
+    "attachments",
+    "fieldservice",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Idempotency-Key on every POST under /api/ (partners/idempotency.py).
+    "partners.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -118,7 +125,6 @@ STORAGES = {
 }
 
 # Redis when configured; otherwise Celery and the cache need no server at all.
-REDIS_URL = os.environ.get("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -129,7 +135,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# Redis redelivers an unacked task after this long (late acks); the SQLAlchemy transport has no such option.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600} if REDIS_URL else {}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -145,11 +152,15 @@ else:  # shared by every process on the machine, so rate limits hold across web 
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a missing or bad credential is a 401 with WWW-Authenticate (not a 403).
+        "partners.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "core.scopes.ScopeRequired"],
+    # Per-key requests per minute (PartnerApiKey.rate_limit_per_minute) → 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.ServiceDeskAutoSchema",
     "EXCEPTION_HANDLER": "core.api.problem_handler",
     "DEFAULT_PAGINATION_CLASS": "core.api.TicketCursorPagination",
     "PAGE_SIZE": 25,
@@ -164,6 +175,20 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Served from our own static files: the app must work on a closed network.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.choices.Status",
+        "TicketKindEnum": "tickets.choices.Kind",
+        "TicketChannelEnum": "tickets.choices.Channel",
+        "TicketPriorityEnum": "tickets.choices.Priority",
+        "ProductCategoryEnum": "tickets.choices.ProductCategory",
+        "SolutionKindEnum": "tickets.choices.SolutionKind",
+        "WaitReasonEnum": "tickets.choices.WaitReason",
+        "ReplyToEnum": "tickets.choices.ReplyTo",
+        "WorkOrderStatusEnum": "fieldservice.choices.WorkOrderStatus",
+        "WebhookEventEnum": "webhooks.choices.WebhookEvent",
+        "WebhookDeliveryStateEnum": "webhooks.choices.DeliveryState",
+        "AttachmentKindEnum": "attachments.choices.AttachmentKind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -175,6 +200,30 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "servicedesk@localhost")
+# Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes; links in
+# SLA e-mails start with SITE_URL.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+SITE_URL = os.environ.get("SITE_URL", "")
+
+# Attachments (attachments/): JPEG/PNG/PDF by content, ≤ 10 MB each, ≤ 20 per ticket. A bigger request
+# body is refused with 413 before it is read; other form fields stay small (→ 400 past 2.5 MB), and
+# files above 2.5 MB spool to a temporary file instead of memory.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENTS_PER_TICKET = 20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
+# Webhook URLs on loopback/private networks (and host names resolving there) are refused unless this
+# is on: a partner must not make our workers call into our own network. On for local development.
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
+
+# Completion notices (progress/): SMS goes through this backend; a real gateway is a class with
+# send(phone, text) (progress/sms.py). The default only logs the message.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "progress.sms.LoggingSmsBackend")
+# The public progress lookup: at most this many look-ups per client IP per window (seconds) → 429.
+PROGRESS_RATE_LIMIT = (env_int("PROGRESS_RATE_LIMIT", default=10), env_int("PROGRESS_RATE_WINDOW", default=600))
 
 # Size limits on user input: a description longer than this is refused with a field error.
 FAULT_DESCRIPTION_MAX = 2000
