@@ -1,7 +1,10 @@
 """API plumbing shared by every app: one error shape, role checks, keyset pagination."""
+import json
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.views.defaults import page_not_found
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
@@ -13,6 +16,7 @@ from rest_framework.views import exception_handler
 
 from .errors import ApplicationError
 from .roles import user_has_role
+from .scopes import ScopeRequired, scope_allows  # noqa: F401  (ScopeRequired is re-exported)
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 DJANGO_TO_DRF = {Http404: exceptions.NotFound, DjangoPermissionDenied: exceptions.PermissionDenied}
@@ -64,15 +68,35 @@ def problem_handler(exc, context):
     return response
 
 
+def problem_response(status: int, code: str, title, errors: dict | None = None, headers: dict | None = None):
+    """The problem_handler's shape for answers given outside DRF views (middleware)."""
+    body = {"type": f"urn:servicedesk:{code}", "title": str(title), "status": status, "errors": errors or {}}
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status,
+                        content_type="application/problem+json", headers=headers)
+
+
+def not_found_handler(request, exception=None):
+    """handler404: a URL no route matches is problem+json under /api/ (e.g. /tickets/x/attachments/abc/ where
+    the route wants a number), and Django's own page elsewhere."""
+    if request.path.startswith("/api/"):
+        return problem_response(404, "not_found", _("Not found."))
+    return page_not_found(request, exception)
+
+
 class RoleRequired(BasePermission):
-    """Reads `view.roles` (or `view.roles_by_method[method]`), a set of Role values; admins pass everywhere."""
+    """Reads `view.roles` (or `view.roles_by_method[method]`), a set of Role values; admins pass everywhere.
+    A request made with a scoped API key must also hold the operation's scope (see `required_scope`)."""
+
+    message = _("Your role or the API key's scopes do not allow this.")
 
     def has_permission(self, request, view) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False
         roles = getattr(view, "roles_by_method", {}).get(request.method, getattr(view, "roles", None))
-        return True if roles is None else user_has_role(user, *roles)
+        if roles is not None and not user_has_role(user, *roles):
+            return False
+        return scope_allows(request, view)
 
 
 class TicketCursorPagination(CursorPagination):

@@ -114,6 +114,33 @@ def _walk(ticket, users, rng: random.Random, depth: int):
 DEMO_STEPS: list = []
 
 
+def _partner_demo(users, rng) -> None:
+    from partners.demo import demo_partner_tickets  # lazy: partners builds on tickets
+
+    demo_partner_tickets(users, rng)
+
+
+DEMO_STEPS.append(_partner_demo)
+
+
+def _fieldservice_demo(users, rng) -> None:
+    from fieldservice.demo import demo_work_orders  # lazy: fieldservice builds on tickets
+
+    demo_work_orders(users, rng)
+
+
+DEMO_STEPS.append(_fieldservice_demo)
+
+
+def _callbacks_demo(users, rng) -> None:
+    from callbacks.demo import demo_callbacks  # lazy: callbacks builds on tickets
+
+    demo_callbacks(users, rng)
+
+
+DEMO_STEPS.append(_callbacks_demo)
+
+
 def load_demo(*, tickets: int = 300, seed: int = 2026) -> dict:
     from django.utils import timezone
 

@@ -1,4 +1,6 @@
 """Field normalisers shared by forms and serializers: one rule for the page and the API."""
+import re
+
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,10 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import imei as stdnum_imei
 
+PHONE_CHARS = re.compile(r"[\d+\-()\s.]+")  # \d: IMEs may type full-width digits
+
 
 def normalize_phone(value: str) -> str:
     """Return E.164 (+8613800138000). Mainland numbers may be typed without +86."""
     raw = (value or "").strip()
+    # phonenumbers reads letters as a keypad (138-abcd-8000 → 13822238000): a typo must not become a number.
+    if not PHONE_CHARS.fullmatch(raw):
+        raise ValidationError(_("Enter a valid phone number, e.g. 13800138000."), code="phone")
     try:
         number = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:

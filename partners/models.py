@@ -30,3 +30,85 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApiScope(models.TextChoices):
+    TICKETS_CREATE = "tickets:create", _("Create tickets")
+    TICKETS_READ = "tickets:read", _("Read tickets")
+    TICKETS_UPDATE = "tickets:update", _("Update tickets, add notes, confirm solutions")
+    WEBHOOKS = "webhooks", _("Manage webhooks")
+
+
+def default_scopes() -> list[str]:
+    return [ApiScope.TICKETS_CREATE, ApiScope.TICKETS_READ, ApiScope.TICKETS_UPDATE]
+
+
+class PartnerApiKey(models.Model):
+    """One credential of a partner system: `sd_<prefix>_<secret>`, of which only a hash is stored.
+
+    The prefix finds the row (unique index); the secret is compared by hash in constant time."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("partner"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the key is for, e.g. “order system, production”."))
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(_("secret hash"), max_length=64, editable=False)
+    scopes = models.JSONField(_("scopes"), default=default_scopes)
+    rate_limit_per_minute = models.PositiveIntegerField(
+        _("rate limit (requests per minute)"), default=120,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("created by"), editable=False,
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("partner API key")
+        verbose_name_plural = _("partner API keys")
+        ordering = ("partner", "-created_at")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rate_limit_per_minute__gte=1), name="apikey_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.name} (sd_{self.prefix}_…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key`, replayed to retries of the same request.
+
+    A row is claimed (INSERT, unique per owner and key) before the view runs and completed in the
+    view's own transaction, so concurrent retries wait for one answer instead of doing the work twice."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    claim_token = models.CharField(max_length=32)
+    claimed_at = models.DateTimeField()
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.BinaryField(blank=True, default=b"")
+    response_headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_owner_key")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}:{self.key}"

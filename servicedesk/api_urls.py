@@ -5,4 +5,10 @@ app_name = "api"
 
 urlpatterns = [
     path("", include("tickets.api.urls")),
+    path("", include("warranty.api.urls")),
+    path("", include("callbacks.api.urls")),
+    path("", include("fieldservice.api.urls")),
+    path("", include("partners.api.urls")),
+    path("", include("webhooks.api.urls")),
+    path("", include("attachments.api.urls")),
 ]

@@ -10,5 +10,14 @@ urlpatterns = [
     path("api/v1/", include("servicedesk.api_urls")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("api/docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
+    path("fieldservice/", include("fieldservice.urls")),
+    path("attachments/", include("attachments.urls")),
+    path("callbacks/", include("callbacks.urls")),
+    path("progress/", include("progress.urls")),
+    path("sla/", include("sla.urls")),
+    path("warranty/", include("warranty.urls")),
     path("", include("tickets.urls")),
 ]
+
+# Unmatched /api/ URLs answer problem+json like every other API error.
+handler404 = "core.api.not_found_handler"

@@ -15,6 +15,8 @@ def pytest_configure(config):
     # Tests render templates without running collectstatic: plain storage, no manifest lookup.
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    # PBKDF2 costs ~0.3 s a password on CI's 2 cores and every user fixture sets one: hash fast in tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(role: str | None, username: str | None = None):

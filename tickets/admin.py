@@ -47,3 +47,22 @@ class TicketEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# ---- Engineer's solutions (tickets/models_engineering.py): read-only, written by tickets.engineering ----
+from .models_engineering import TicketSolution  # noqa: E402
+
+
+@admin.register(TicketSolution)
+class TicketSolutionAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "kind", "recorded_by", "recorded_at", "manufacturer_reference")
+    list_filter = ("kind",)
+    search_fields = ("=ticket__number", "=manufacturer_reference")
+    raw_id_fields = ("ticket", "recorded_by")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

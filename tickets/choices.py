@@ -61,3 +61,20 @@ class WaitReason(models.TextChoices):
     CUSTOMER = "customer", _("Waiting for the customer")
     PARTS = "parts", _("Waiting for spare parts")
     MANUFACTURER = "manufacturer", _("At the manufacturer")
+
+
+# --- Engineer's work (tickets/engineering.py) -------------------------------------------------
+class SolutionKind(models.TextChoices):
+    REMOTE_GUIDANCE = "remote_guidance", _("Remote guidance")
+    SHOP_REPAIR = "shop_repair", _("Repair in the shop")
+    ONSITE = "onsite", _("On-site visit")
+    EXCHANGE = "exchange", _("Exchange")
+    RETURN_REFUND = "return_refund", _("Return / refund")
+    MANUFACTURER = "manufacturer", _("Sent to the manufacturer")
+
+
+class ReplyTo(models.TextChoices):
+    """Seed 002: the engineer answers the desk or the customer directly."""
+
+    CUSTOMER = "customer", _("The customer")
+    DESK = "desk", _("The service desk")

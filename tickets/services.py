@@ -19,22 +19,28 @@ from .workflow import ACTION_ROLES, ENGINEER_OWN_ONLY, STAMPS, next_status
 
 
 def customer_get_or_create(*, name: str, phone: str, email: str = "") -> Customer:
+    return _customer_get_or_create(name=name, phone=phone, email=email)[0]
+
+
+def _customer_get_or_create(*, name: str, phone: str, email: str = "") -> tuple[Customer, bool]:
     customer = Customer.objects.filter(phone=phone).order_by("id").first()
     if customer is None:
-        return Customer.objects.create(name=name, phone=phone, email=email)
+        return Customer.objects.create(name=name, phone=phone, email=email), True
     changed = {k: v for k, v in (("name", name), ("email", email)) if v and getattr(customer, k) != v}
     if changed:
         Customer.objects.filter(pk=customer.pk).update(**changed)
         for key, value in changed.items():
             setattr(customer, key, value)
-    return customer
+    return customer, False
 
 
-def device_get_or_create(*, customer: Customer, data: Mapping[str, Any]) -> Device | None:
+def device_get_or_create(
+    *, customer: Customer, data: Mapping[str, Any], customer_is_new: bool = False
+) -> Device | None:
     if not data or not data.get("category"):
         return None
     ident = {"imei": data["imei"]} if data.get("imei") else {"serial": data["serial"]} if data.get("serial") else None
-    if ident:
+    if ident and not customer_is_new:  # a caller registered a moment ago has no devices yet: skip the lookup
         device = Device.objects.filter(customer=customer, **ident).order_by("-id").first()
         if device is not None:
             fields = {k: v for k, v in data.items() if v not in (None, "") and getattr(device, k) != v}
@@ -57,14 +63,18 @@ def ticket_create(
     channel: str = Channel.PHONE,
     priority: str = Priority.NORMAL,
     partner=None,
+    partner_reference: str = "",
+    warranty: Mapping[str, Any] | None = None,  # 三包 intake facts: fault, documents_altered (warranty app)
 ) -> Ticket:
     now = timezone.now()
-    owner = customer_get_or_create(name=customer["name"], phone=customer["phone"], email=customer.get("email", ""))
+    owner, owner_is_new = _customer_get_or_create(name=customer["name"], phone=customer["phone"],
+                                                  email=customer.get("email", ""))
     ticket = Ticket.objects.create(
         number=ticket_number_next(day=timezone.localdate(now)),
         customer=owner,
-        device=device_get_or_create(customer=owner, data=device or {}),
+        device=device_get_or_create(customer=owner, data=device or {}, customer_is_new=owner_is_new),
         partner=partner,
+        partner_reference=partner_reference,
         kind=kind,
         channel=channel,
         priority=priority,
@@ -76,7 +86,7 @@ def ticket_create(
         status_changed_at=now,
     )
     TicketEvent.objects.create(ticket=ticket, actor=created_by, action="register", to_status=Status.REGISTERED, at=now)
-    effects.on_ticket_created(ticket=ticket, at=now, actor=created_by)
+    effects.on_ticket_created(ticket=ticket, at=now, actor=created_by, warranty=warranty)
     return ticket
 
 
@@ -170,3 +180,44 @@ def ticket_add_note(*, ticket: Ticket, actor, note: str) -> TicketEvent:
     now = timezone.now()
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
     return TicketEvent.objects.create(ticket=ticket, actor=actor, action="note", at=now, note=text)
+
+
+UPDATABLE_FIELDS = frozenset({"priority", "partner_reference"})
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, actor, expected_version: int, changes: Mapping[str, Any]) -> Ticket:
+    """Change a ticket's editable fields if nobody changed the ticket since the caller read `expected_version`.
+
+    The version guard is the If-Match of the API: a stale writer gets 412 and nothing is written."""
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise ApplicationError(_("This field cannot be changed."), code="not_updatable", field=sorted(unknown)[0],
+                               status=400)
+    if ticket.version != expected_version:
+        raise ApplicationError(
+            _("The ticket has changed since you read it. Fetch it again and retry with the new ETag."),
+            code="precondition_failed", field="If-Match", status=412,
+        )
+    if not ticket.is_open:
+        raise ApplicationError(_("A closed or cancelled ticket cannot be changed."), code="ticket_closed",
+                               field="status")
+    diff = {key: value for key, value in changes.items() if getattr(ticket, key) != value}
+    if not diff:
+        return ticket
+    now = timezone.now()
+    guard = {"pk": ticket.pk, "version": expected_version}
+    if Ticket.objects.filter(**guard).update(version=F("version") + 1, updated_at=now, **diff) != 1:
+        raise ApplicationError(
+            _("The ticket has changed since you read it. Fetch it again and retry with the new ETag."),
+            code="precondition_failed", field="If-Match", status=412,
+        )
+    TicketEvent.objects.create(
+        ticket=ticket, actor=actor, action="update", at=now,
+        data={"changes": {key: [getattr(ticket, key), value] for key, value in diff.items()}},
+    )
+    for key, value in diff.items():
+        setattr(ticket, key, value)
+    ticket.updated_at, ticket.version = now, expected_version + 1
+    effects.on_ticket_updated(ticket=ticket, changes=diff, at=now, actor=actor)
+    return ticket

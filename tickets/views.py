@@ -31,14 +31,17 @@ def home(request):
 @role_required(*STAFF)
 def ticket_list_view(request):
     form = TicketFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    template = "tickets/_list_rows.html" if request.htmx and not request.htmx.boosted else "tickets/list.html"
+    if form.is_bound and not form.is_valid():
+        # A wrong filter is the caller's mistake: say which, rather than list every ticket unfiltered.
+        return render(request, template, {"form": form, "tickets": [], "next_cursor": None}, status=400)
+    filters = form.cleaned_data if form.is_bound else {}
     sort = filters.get("sort") or "-created_at"
     qs = selectors.ticket_list(user=request.user, filters=filters)
     tickets, next_cursor = selectors.keyset_page(qs, sort=sort, cursor=request.GET.get("after"), size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("after", None)
     context = {"form": form, "tickets": tickets, "next_cursor": next_cursor, "query": query.urlencode()}
-    template = "tickets/_list_rows.html" if request.htmx and not request.htmx.boosted else "tickets/list.html"
     return render(request, template, context)
 
 
@@ -52,6 +55,11 @@ def ticket_new_view(request):
         except ApplicationError as exc:
             form.add_error(exc.field, exc.message)
         else:
+            if ticket.kind == "complaint" and form.cleaned_data.get("promised_answer_at"):
+                from callbacks.complaints import complaint_promise  # 投诉: the promise made on the call
+
+                complaint_promise(ticket=ticket, actor=request.user,
+                                  promised_answer_at=form.cleaned_data["promised_answer_at"])
             messages.success(request, _("Ticket %(number)s registered.") % {"number": ticket.number})
             return redirect("tickets:detail", number=ticket.number)
     status = 400 if request.method == "POST" else 200
@@ -111,23 +119,30 @@ def ticket_action_view(request, number: str, action: str):
     if form_class is None:
         raise Http404
     form = form_class(request.POST)
-    ok = False
+    refusal: ApplicationError | None = None
     if form.is_valid():
         try:
             ticket = _run_action(request, ticket, action, form)
-            ok = True
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    if ok:
+            refusal = exc
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+    if form.is_valid() and refusal is None:
         messages.success(request, _("Saved."))
         if not request.htmx:
             return redirect("tickets:detail", number=ticket.number)
         ticket = selectors.ticket_get_for_user(user=request.user, number=number)
         return render(request, "tickets/_detail_body.html", _detail_context(request, ticket))
+    ticket.refresh_from_db()
     context = _detail_context(request, ticket, forms={action: form})
     context["failed_action"] = action
+    # A refusal not about one field (an illegal step, a stale ticket, the wrong role) is shown above the
+    # panels: the panel of a step that is not allowed any more is not rendered at all.
+    if refusal is not None and refusal.field not in form.fields:
+        context["action_error"] = refusal.message
     if not request.htmx:
-        return render(request, "tickets/detail.html", context, status=400)
+        status = refusal.status if refusal is not None and refusal.status >= 400 else 400
+        return render(request, "tickets/detail.html", context, status=status)
     return render(request, "tickets/_detail_body.html", context)
 
 

@@ -30,6 +30,8 @@ TRANSITIONS: Final[dict[str, tuple[frozenset[str], str]]] = {
     "close_unreachable": (frozenset({S.SOLVED}),                                       S.CLOSED),
     "cancel":            (frozenset({S.REGISTERED, S.PREPROCESSED}),                   S.CANCELLED),
     "reopen":            (frozenset({S.CLOSED}),                                       S.REOPENED),
+    # The engineer gives the ticket back to the desk (wrong skill, wrong area): it is dispatched again.
+    "hand_back":         (frozenset({S.DISPATCHED, S.REPLIED}),                        S.PREPROCESSED),
 }
 
 ACTION_LABELS: Final = {
@@ -48,6 +50,9 @@ ACTION_LABELS: Final = {
     "cancel": _("Cancel"),
     "reopen": _("Reopen"),
     "note": _("Note"),
+    "partner_confirmation": _("Partner confirmation"),
+    "update": _("Update"),
+    "hand_back": _("Hand back to the desk"),
 }
 
 # The timestamp each step stamps the first time it happens (to the minute, seed 002).
@@ -71,14 +76,16 @@ ACTION_ROLES: Final[dict[str, frozenset[str]]] = {
     "wait": frozenset({Role.ENGINEER, Role.MANAGER, Role.RECEPTION}),
     "resume": frozenset({Role.ENGINEER, Role.MANAGER, Role.RECEPTION}),
     "callback_ok": DESK,
-    "callback_failed": DESK,
+    # A partner disputes its own ticket's solution via POST …/confirmation/ (partners.services).
+    "callback_failed": DESK | {Role.PARTNER},
     "close": DESK,
     "close_unreachable": DESK,
     "cancel": DESK,
     "reopen": frozenset({Role.MANAGER}),
+    "hand_back": frozenset({Role.ENGINEER, Role.MANAGER}),
 }
 # Engineers act only on tickets dispatched to them.
-ENGINEER_OWN_ONLY: Final = frozenset({"reply", "solve", "wait", "resume"})
+ENGINEER_OWN_ONLY: Final = frozenset({"reply", "solve", "wait", "resume", "hand_back"})
 
 
 def next_status(current: str, action: str, *, resume_status: str = "") -> str:

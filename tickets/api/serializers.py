@@ -3,9 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.fields import ImeiField, PastDateField, PhoneField
+from sla.serializers import SlaClockOutput
 from tickets.choices import Channel, Kind, Priority, ProductCategory, Status
 from tickets.intake import intake_device_errors
 from tickets.models import Customer, Device, Ticket, TicketEvent
+from warranty.api.serializers import WarrantyIntakeInput, WarrantySummaryOutput
+from warranty.intake import intake_warranty_errors
 
 
 class CustomerInput(serializers.Serializer):
@@ -41,6 +44,24 @@ class TicketCreateInput(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.PHONE)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, default=Priority.NORMAL)
     fault_description = serializers.CharField(max_length=settings.FAULT_DESCRIPTION_MAX)
+    partner_reference = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="",
+        help_text="The partner's own id for the case (order or waybill number).",
+    )
+    # 三包 facts the device does not hold (the faulty part is `device.component`); decided at registration.
+    warranty = WarrantyIntakeInput(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        if attrs.get("device") and (errors := intake_warranty_errors(attrs["device"])):
+            raise serializers.ValidationError({"device": errors})
+        return attrs
+
+
+class TicketUpdateInput(serializers.Serializer):
+    """PATCH: the fields a partner or the desk may change; send only those that change."""
+
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    partner_reference = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
 
 class CustomerOutput(serializers.ModelSerializer):
@@ -61,12 +82,19 @@ class TicketOutput(serializers.ModelSerializer):
     device = DeviceOutput(allow_null=True)
     engineer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display")
+    partner = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # SLA clocks of the steps reached so far (prefetched by tickets.selectors.with_clocks in lists).
+    clocks = SlaClockOutput(many=True, read_only=True, source="sla_clocks")
+    # The 三包 decision stored at registration (joined by tickets.selectors.LIST_RELATED); null if none.
+    warranty = WarrantySummaryOutput(source="warranty_decision", read_only=True, allow_null=True)
 
     class Meta:
         model = Ticket
         fields = ("id", "number", "status", "status_display", "kind", "channel", "priority", "customer", "device",
+                  "partner", "partner_reference",
                   "engineer", "fault_description", "wait_reason", "created_at", "updated_at", "preprocessed_at",
-                  "dispatched_at", "replied_at", "solved_at", "called_back_at", "closed_at", "next_due_at", "version")
+                  "dispatched_at", "replied_at", "solved_at", "called_back_at", "closed_at", "next_due_at", "version",
+                  "clocks", "warranty")
 
 
 class TicketEventOutput(serializers.ModelSerializer):
@@ -74,7 +102,7 @@ class TicketEventOutput(serializers.ModelSerializer):
 
     class Meta:
         model = TicketEvent
-        fields = ("action", "from_status", "to_status", "at", "actor", "note")
+        fields = ("action", "from_status", "to_status", "at", "actor", "note", "data")
 
 
 class TicketFilterInput(serializers.Serializer):
@@ -87,6 +115,10 @@ class TicketFilterInput(serializers.Serializer):
     created_to = serializers.DateField(required=False)
     updated_since = serializers.DateTimeField(required=False)
     q = serializers.CharField(required=False, max_length=100, allow_blank=True)
+    # Partners sync with ?updated_since=<last seen>&ordering=updated_at: oldest change first, keyset pages.
+    ordering = serializers.ChoiceField(
+        choices=["-created_at", "created_at", "-updated_at", "updated_at"], required=False, default="-created_at",
+    )
 
     def to_internal_value(self, data):
         # QueryDict: repeated ?status=a&status=b and comma lists ?status=a,b both work.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import engineering, views
 
 urlpatterns = [
     path("tickets/", views.TicketListCreateApi.as_view(), name="ticket-list"),
@@ -10,4 +10,9 @@ urlpatterns = [
     path("tickets/<str:number>/dispatch/", views.TicketDispatchApi.as_view(), name="ticket-dispatch"),
     path("tickets/<str:number>/reassign/", views.TicketReassignApi.as_view(), name="ticket-reassign"),
     path("tickets/<str:number>/notes/", views.TicketNoteApi.as_view(), name="ticket-note"),
+    path("tickets/<str:number>/reply/", engineering.TicketReplyApi.as_view(), name="ticket-reply"),
+    path("tickets/<str:number>/solution/", engineering.TicketSolutionApi.as_view(), name="ticket-solution"),
+    path("tickets/<str:number>/wait/", engineering.TicketWaitApi.as_view(), name="ticket-wait"),
+    path("tickets/<str:number>/resume/", engineering.TicketResumeApi.as_view(), name="ticket-resume"),
+    path("tickets/<str:number>/hand-back/", engineering.TicketHandBackApi.as_view(), name="ticket-hand-back"),
 ]

@@ -1,55 +1,94 @@
 """Thin API views: validate, call one service or selector, serialize."""
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import RoleRequired, TicketCursorPagination
-from core.roles import Role
+from core.openapi import ETAG
+from core.roles import Role, user_has_role
 from tickets import selectors, services
-from tickets.choices import Priority
+from tickets.choices import Channel, Priority
 
-from .serializers import TicketCreateInput, TicketEventOutput, TicketFilterInput, TicketOutput
+from .concurrency import if_match_version, with_etag
+from .serializers import TicketCreateInput, TicketEventOutput, TicketFilterInput, TicketOutput, TicketUpdateInput
 
 STAFF = {Role.RECEPTION, Role.ENGINEER, Role.MANAGER}
+CREATE_EXAMPLES = [
+    OpenApiExample("partner: parcel damaged", request_only=True, value={
+        "customer": {"name": "张三", "phone": "13800138000"}, "kind": "logistics_lost_damaged",
+        "fault_description": "包裹外箱破损，手机屏幕碎裂", "partner_reference": "SF1234567890"}),
+    OpenApiExample("desk: phone repair", request_only=True, value={
+        "customer": {"name": "李四", "phone": "+86 139 0013 9000"},
+        "device": {"category": "phone", "brand": "华为", "model": "Mate 60", "imei": "490154203237518",
+                   "purchase_date": "2026-01-05", "invoice_number": "12345678", "invoice_date": "2026-01-05"},
+        "kind": "repair", "channel": "phone", "priority": "normal", "fault_description": "开机黑屏"}),
+]
 
 
 class TicketListCreateApi(APIView):
     permission_classes = [RoleRequired]
     roles = STAFF | {Role.PARTNER}
     roles_by_method = {"POST": {Role.RECEPTION, Role.MANAGER, Role.PARTNER}}
+    required_scopes = {"GET": "tickets:read", "POST": "tickets:create"}
     pagination_class = TicketCursorPagination
 
     @extend_schema(parameters=[TicketFilterInput], responses=TicketOutput(many=True), operation_id="tickets_list")
     def get(self, request):
         filters = TicketFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        qs = selectors.ticket_filter(user=request.user, filters=filters.validated_data).select_related(
-            *selectors.LIST_RELATED
-        )
+        qs = selectors.ticket_filter(user=request.user, filters=filters.validated_data)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(TicketOutput(page, many=True).data)
+        ordering = filters.validated_data.get("ordering") or "-created_at"
+        paginator.ordering = (ordering, "-id" if ordering.startswith("-") else "id")  # keyset on (field, id)
+        # Deferred join (see selectors.keyset_page): the page is cut on the tickets table alone, then only its
+        # rows are loaded with their customer, device, clocks…
+        page = paginator.paginate_queryset(qs.only("pk", ordering.lstrip("-")), request, view=self)
+        rows = selectors.tickets_in_order([ticket.pk for ticket in page], clocks=True)
+        return paginator.get_paginated_response(TicketOutput(rows, many=True).data)
 
-    @extend_schema(request=TicketCreateInput, responses={201: TicketOutput}, operation_id="tickets_create")
+    @extend_schema(request=TicketCreateInput, responses={201: TicketOutput}, operation_id="tickets_create",
+                   parameters=[ETAG], examples=CREATE_EXAMPLES,
+                   description="Register a ticket. A partner's ticket is its own (`partner`) with channel "
+                   "`partner_api`. Send an `Idempotency-Key` so a retry never registers it twice.")
     def post(self, request):
         data = TicketCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        ticket = services.ticket_create(
-            created_by=request.user, partner=getattr(request.user, "partner", None), **data.validated_data
-        )
+        values = dict(data.validated_data)
+        partner = getattr(request.user, "partner", None) if user_has_role(request.user, Role.PARTNER) else None
+        if partner is not None:
+            values["channel"] = Channel.PARTNER_API  # a partner's ticket is always its own, via its API
+        ticket = services.ticket_create(created_by=request.user, partner=partner, **values)
         ticket = selectors.ticket_get_for_user(user=request.user, pk=ticket.pk)
-        return Response(TicketOutput(ticket).data, status=status.HTTP_201_CREATED)
+        return with_etag(Response(TicketOutput(ticket).data, status=status.HTTP_201_CREATED), ticket)
 
 
 class TicketDetailApi(APIView):
     permission_classes = [RoleRequired]
     roles = STAFF | {Role.PARTNER}
+    roles_by_method = {"PATCH": {Role.RECEPTION, Role.MANAGER, Role.PARTNER}}
 
-    @extend_schema(responses=TicketOutput, operation_id="tickets_retrieve")
+    @extend_schema(responses=TicketOutput, operation_id="tickets_retrieve", parameters=[ETAG])
     def get(self, request, number: str):
         ticket = selectors.ticket_get_for_user(user=request.user, number=number)
-        return Response(TicketOutput(ticket).data)
+        return with_etag(Response(TicketOutput(ticket).data), ticket)
+
+    @extend_schema(
+        request=TicketUpdateInput, responses=TicketOutput, operation_id="tickets_partial_update", parameters=[ETAG],
+        examples=[OpenApiExample("raise priority", value={"priority": "high", "partner_reference": "SF1234567890"},
+                                 request_only=True)],
+        description="Change the priority or the partner reference. Send `If-Match` with the ETag you last read: "
+        "a stale one → 412 and nothing changes; none → 428.",
+    )
+    def patch(self, request, number: str):
+        ticket = selectors.ticket_get_for_user(user=request.user, number=number, for_write=True)
+        expected = if_match_version(request, current=ticket.version)
+        data = TicketUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_update(
+            ticket=ticket, actor=request.user, expected_version=expected, changes=data.validated_data
+        )
+        return with_etag(Response(TicketOutput(ticket).data), ticket)
 
 
 class TicketTimelineApi(APIView):
@@ -70,7 +109,7 @@ class _ActionApi(APIView):
         return selectors.ticket_get_for_user(user=request.user, number=number, for_write=True)
 
     def _done(self, ticket, code=status.HTTP_200_OK):
-        return Response(TicketOutput(ticket).data, status=code)
+        return with_etag(Response(TicketOutput(ticket).data, status=code), ticket)
 
 
 class NoteInput(serializers.Serializer):

@@ -14,3 +14,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo users (password for all: %s):" % DEMO_PASSWORD))
         for username, role, _name, _staff in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role}")
+        from partners.demo import demo_partner_key
+
+        if raw_key := demo_partner_key():
+            self.stdout.write(self.style.SUCCESS("API key of the demo partner sf-express (shown once):"))
+            self.stdout.write(f"  {raw_key}")
+        else:
+            self.stdout.write("Partner API key: run `manage.py partner_key sf-express` for a new one.")

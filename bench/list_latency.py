@@ -1,0 +1,195 @@
+"""p50/p95 of the ticket list page and GET /api/v1/tickets/, in-process with Django's test client.
+
+    DATABASE_URL=postgres://servicedesk:servicedesk@127.0.0.1:5432/sd_bench \
+        .venv/bin/python bench/list_latency.py --requests 200
+
+Runs with production settings (DEBUG=0) as a reception user, so the timings include middleware,
+session and permission checks, the SQL and the template or serializer work; not the network or
+gunicorn. Filtered scenarios rotate over real phones and statuses so they do not hit one hot row.
+Then prints the SQL queries per request, EXPLAIN (ANALYZE, BUFFERS) of each list query, and the SQL
+queries of creating a ticket through the page and the API.
+"""
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import bench_users, setup_django  # noqa: E402
+
+NAMES = ["王伟", "李", "欧阳", "张敏", "陈静", "诸葛"]  # common and rare prefixes: both must stay fast
+OPEN_PAIRS = [("registered", "preprocessed"), ("dispatched", "replied"), ("waiting", "reopened")]
+
+
+def sample_phones(cur, table_customer: str, table_ticket: str, n: int) -> list[str]:
+    """Phones of customers spread over the whole table, each with at least one ticket."""
+    cur.execute(f"SELECT min(id), max(id) FROM {table_customer}")
+    low, high = cur.fetchone()
+    if low is None:
+        sys.exit("bench: no tickets; run bench/fill_tickets.py first")
+    step = max((high - low) // n, 1)
+    cur.execute(f"SELECT c.phone FROM {table_customer} c WHERE c.id = ANY(%s) "
+                f"AND EXISTS (SELECT 1 FROM {table_ticket} t WHERE t.customer_id = c.id)",
+                [list(range(low, high + 1, step))[:n]])
+    return [row[0] for row in cur.fetchall()]
+
+
+def deep_cursors(n: int) -> list[tuple[str, str]]:
+    """(page cursor, API cursor) positioned at tickets 3 to 9 months old: keyset pages deep in the table."""
+    from base64 import b64encode
+
+    from tickets.models import Ticket
+    from tickets.selectors import encode_cursor
+
+    low, high = Ticket.objects.order_by("pk").values_list("pk", flat=True)[:1][0], Ticket.objects.latest("pk").pk
+    picks = Ticket.objects.filter(pk__in=[low + (high - low) * (25 + k) // 100 for k in range(50)])[:n]
+    # DRF's CursorPagination cursor: base64 of "p=<position of the ordering field>".
+    return [(encode_cursor(t, "-created_at"), b64encode(urlencode({"p": str(t.created_at)}).encode()).decode())
+            for t in picks]
+
+
+def scenarios(phones: list[str], imeis: list[str], deep: list[tuple[str, str]]) -> dict[str, callable]:
+    """name → function(i) returning (path, query dict); i rotates the filter values."""
+    def phone(i):
+        return phones[i % len(phones)]
+
+    return {
+        "page  first page": lambda i: ("/tickets/", {}),
+        "page  status+phone": lambda i: ("/tickets/", {"status": "closed", "q": phone(i)}),
+        "page  two open statuses": lambda i: ("/tickets/", {"status": list(OPEN_PAIRS[i % 3])}),
+        "page  kind+sort updated": lambda i: ("/tickets/", {"kind": "complaint", "sort": "-updated_at"}),
+        "page  name prefix": lambda i: ("/tickets/", {"q": NAMES[i % len(NAMES)]}),
+        "page  deep cursor": lambda i: ("/tickets/", {"after": deep[i % len(deep)][0]}),
+        "api   first page": lambda i: ("/api/v1/tickets/", {}),
+        "api   status+phone": lambda i: ("/api/v1/tickets/", {"status": "closed", "q": phone(i)}),
+        "api   two open statuses": lambda i: ("/api/v1/tickets/", {"status": ",".join(OPEN_PAIRS[i % 3])}),
+        "api   engineer+status": lambda i: ("/api/v1/tickets/", {"engineer": "@engineer", "status": "replied"}),
+        "api   IMEI": lambda i: ("/api/v1/tickets/", {"q": imeis[i % len(imeis)]}),
+        "api   deep cursor": lambda i: ("/api/v1/tickets/", {"cursor": deep[i % len(deep)][1]}),
+    }
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--no-explain", action="store_true")
+    args = parser.parse_args()
+    setup_django()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from core.roles import Role
+    from tickets.models import Customer, Device, Ticket
+
+    assert not settings.DEBUG, "measure with DEBUG=0"
+    users = bench_users()
+    reception, engineer = users[Role.RECEPTION][0], users[Role.ENGINEER][0]
+    client = Client(HTTP_ACCEPT="application/json,text/html")
+    client.force_login(reception)
+    with connection.cursor() as cur:
+        phones = sample_phones(cur, Customer._meta.db_table, Ticket._meta.db_table, 200)
+        cur.execute(f"SELECT count(*) FROM {Ticket._meta.db_table}")  # once, for the report header only
+        total = cur.fetchone()[0]
+    print(f"{total:,} tickets; {args.requests} timed requests per scenario after {args.warmup} warm-up; "
+          f"DEBUG={settings.DEBUG}; user {reception.username} (reception); "
+          "load average %.2f %.2f %.2f\n" % os.getloadavg())
+
+    def get(path, query, **extra):
+        query = {k: (str(engineer.pk) if v == "@engineer" else v) for k, v in query.items()}
+        response = client.get(f"{path}?{urlencode(query, doseq=True)}" if query else path, **extra)
+        assert response.status_code == 200, (path, query, response.status_code, response.content[:300])
+        return response
+
+    results, plans = [], []
+    top = Device.objects.latest("pk").pk
+    imeis = list(Device.objects.filter(pk__in=range(1, top, max(top // 200, 1))).exclude(imei="")
+                 .values_list("imei", flat=True))
+    for name, make in scenarios(phones, imeis, deep_cursors(50)).items():
+        extra = {"HTTP_ACCEPT": "application/json"} if name.startswith("api") else {}
+        for i in range(args.warmup):
+            get(*make(i), **extra)
+        timings, cpu = [], []
+        for i in range(args.requests):
+            path, query = make(i)
+            started, started_cpu = time.perf_counter(), time.process_time()
+            get(path, query, **extra)
+            timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        with CaptureQueriesContext(connection) as captured:
+            response = get(*make(0), **extra)
+        queries = [q["sql"] for q in captured.captured_queries]
+        counts = [q for q in queries if "COUNT(" in q.upper() and 'FROM "tickets_ticket"' in q]
+        rows = len(response.json()["results"]) if name.startswith("api") else response.content.count(b"<tr>") - 1
+        results.append((name, statistics.median(timings), percentile(timings, 95), statistics.median(cpu),
+                        len(queries), rows, len(counts)))
+        plans += [(name, q) for q in queries if 'FROM "tickets_ticket"' in q and "ORDER BY" in q]
+
+    # "cpu p50" is this process's own CPU per request: the Django part, unaffected by other processes
+    # competing for the 2 cores (the load average above says how busy the machine was).
+    print(f"{'scenario':<26} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'SQL/req':>8} {'rows':>5} {'COUNT':>6}")
+    for name, p50, p95, cpu_p50, nq, rows, counts in results:
+        print(f"{name:<26} {p50:8.1f} {p95:8.1f} {cpu_p50:8.1f} {nq:8d} {rows:5d} {counts:6d}")
+    print("load average at the end: %.2f %.2f %.2f" % os.getloadavg())
+
+    create_queries(client, connection, CaptureQueriesContext)
+    if not args.no_explain:
+        with connection.cursor() as cur:
+            for name, sql in plans:
+                cur.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}")
+                print(f"\n--- {name}\n{sql}\n" + "\n".join(row[0] for row in cur.fetchall()))
+
+
+def intake_defaults() -> dict:
+    """The new-ticket form's initial values, plus a first choice for any required select without one, so the
+    bench keeps posting a valid form when fields are added to it."""
+    from tickets.forms import TicketIntakeForm
+
+    form, data = TicketIntakeForm(), {}
+    for name, field in form.fields.items():
+        initial = form.get_initial_for_field(field, name)
+        if initial not in (None, ""):
+            data[name] = initial
+        elif field.required and getattr(field, "choices", None):
+            data[name] = next(value for value, _label in field.choices if value not in ("", None))
+    return data
+
+
+def create_queries(client, connection, capture) -> None:
+    """SQL queries of registering one ticket (new customer) through the API and through the page."""
+    from stdnum import luhn
+
+    stamp = f"{time.time_ns() % 10**8:08d}"
+    body = "86" + stamp + "9999"
+    payload = {"customer": {"name": "基准客户", "phone": f"+86159{stamp}"},
+               "device": {"category": "phone", "brand": "华为", "model": "Mate 60", "imei": body + luhn.calc_check_digit(body),
+                          "purchase_date": "2026-01-05", "invoice_date": "2026-01-05"},
+               "kind": "repair", "channel": "phone", "fault_description": "基准测试：屏幕闪烁"}
+    with capture(connection) as api:
+        response = client.post("/api/v1/tickets/", payload, content_type="application/json",
+                               HTTP_ACCEPT="application/json")
+    assert response.status_code == 201, response.content[:300]
+    body = "86" + stamp + "9998"
+    form = intake_defaults()
+    form.update({"phone": f"159{int(stamp) + 1:08d}", "name": "基准客户", "kind": "repair", "channel": "phone",
+                 "priority": "normal", "fault_description": "基准测试：无法开机", "category": "phone", "brand": "小米",
+                 "imei": body + luhn.calc_check_digit(body)})
+    with capture(connection) as page:
+        response = client.post("/tickets/new/", form)
+    assert response.status_code == 302, re.findall(r'data-testid="error-[^"]*">[^<]*', response.content.decode())
+    print(f"\ncreate a ticket: API {len(api)} SQL queries, page {len(page)} SQL queries (target ≤ 10)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Demo callbacks: a few recorded outcomes, one customer never reached, one complaint, periodic calls."""
+from decimal import Decimal
+
+from django.utils import timezone
+
+from tickets.models import Device
+
+from .choices import CallbackState
+from .models import Callback
+from .services import callback_record
+from .sweep import callback_periodic_create
+
+
+def demo_callbacks(users, rng) -> None:
+    desk = users["reception"]
+    due = list(Callback.objects.filter(state=CallbackState.DUE, ticket__isnull=False).order_by("id")[:6])
+    if len(due) < 5:
+        return
+    fixed, not_fixed, unreachable, retry, complaint = due[:5]
+    callback_record(callback=fixed, actor=desk, reached=True, outcome="fixed", score_attitude=5, score_quality=4,
+                    score_price=4, comments="客户确认已修复")
+    callback_record(callback=not_fixed, actor=desk, reached=True, outcome="not_fixed", score_attitude=3,
+                    comments="客户反映问题依旧，偶尔还会黑屏")
+    for _ in range(unreachable.policy.max_attempts):  # never answered: closed and flagged for the manager
+        callback_record(callback=unreachable, actor=desk, reached=False, comments="无人接听")
+    callback_record(callback=retry, actor=desk, reached=False, comments="关机")
+    callback_record(callback=complaint, actor=desk, reached=True, outcome="fixed", score_attitude=2,
+                    score_quality=4, score_price=3, comments="问题已解决，但对上门时间不满",
+                    complaint="工程师上门迟到两个小时，且未提前电话告知",
+                    promised_answer_at=timezone.now() + timezone.timedelta(hours=24))
+    # High-value products: a few devices worth more than the threshold get their periodic callbacks.
+    for device in Device.objects.filter(purchase_date__isnull=False).order_by("purchase_date", "id")[:4]:
+        Device.objects.filter(pk=device.pk).update(value=Decimal(rng.choice(["6999.00", "12999.00", "8499.00"])))
+    callback_periodic_create(now=timezone.now())

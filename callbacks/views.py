@@ -1,0 +1,126 @@
+"""The callback desk (reception, managers) and the manager's list of flagged callbacks and complaints."""
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.decorators import role_required
+from core.errors import ApplicationError
+from core.roles import Role
+from tickets.selectors import ticket_get_for_user
+
+from . import selectors, services
+from .complaints import complaint_promise
+from .forms import CallbackOutcomeForm, ComplaintPromiseForm
+from .scripts import CallContext, scripts_for
+
+DESK = (Role.RECEPTION, Role.MANAGER)
+
+
+def _subject(callback) -> str:
+    """What the caller names to the customer, inside a Chinese script line: data, not UI text."""
+    product = " ".join(p for p in (callback.device.brand, callback.device.model) if p) if callback.device else ""
+    if callback.ticket_id:
+        return f"{product}（服务单 {callback.ticket.number}）" if product else f"服务单 {callback.ticket.number}"
+    return product or "产品"
+
+
+def _row(callback, form=None) -> dict:
+    context = CallContext(
+        customer=callback.customer.name, subject=_subject(callback), previous_attempts=callback.attempts,
+        failed_before=getattr(callback, "failed_before", False),
+        has_complaint=getattr(callback, "has_complaint", False),
+        periodic=callback.ticket_id is None)
+    return {"cb": callback, "scripts": scripts_for(context),
+            "form": form or CallbackOutcomeForm(kind=callback.kind, prefix=f"cb{callback.pk}")}
+
+
+@require_GET
+@role_required(*DESK)
+def callback_desk_view(request):
+    callbacks = selectors.callbacks_due(user=request.user, now=timezone.now())[:200]
+    return render(request, "callbacks/desk.html", {"rows": [_row(cb) for cb in callbacks], "now": timezone.now()})
+
+
+def _apply_errors(form, exc) -> None:
+    if isinstance(exc, ValidationError):
+        for field, messages_ in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@require_POST
+@role_required(*DESK)
+def callback_record_view(request, pk: int):
+    """HTMX swaps the callback's card: the outcome on success, the form with its errors on a refusal
+    (a 200 fragment, since htmx swaps only 2xx)."""
+    callback = selectors.callback_get_for_user(user=request.user, pk=pk)
+    form = CallbackOutcomeForm(request.POST, kind=callback.kind, prefix=f"cb{callback.pk}")
+    done = None
+    if form.is_valid():
+        try:
+            done = services.callback_record(callback=callback, actor=request.user, **form.service_kwargs())
+        except (ApplicationError, ValidationError) as exc:
+            _apply_errors(form, exc)
+    if done is not None:
+        messages.success(request, _("Callback recorded: %(outcome)s.") % {
+            "outcome": done.get_outcome_display() or done.get_state_display()})
+        if not request.htmx:
+            return redirect("callbacks:desk")
+        done = selectors.callback_get_for_user(user=request.user, pk=pk)
+        return render(request, "callbacks/_card_done.html", {"cb": done})
+    if not request.htmx:
+        rows = [_row(cb) for cb in selectors.callbacks_due(user=request.user, now=timezone.now())[:200]]
+        rows = [_row(callback, form) if row["cb"].pk == callback.pk else row for row in rows]
+        return render(request, "callbacks/desk.html", {"rows": rows, "now": timezone.now()}, status=400)
+    messages.error(request, _("Not recorded: see the form."))
+    return render(request, "callbacks/_card.html", {"row": _row(callback, form), "now": timezone.now()})
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def callback_flagged_view(request):
+    return render(request, "callbacks/flagged.html", {
+        "flagged": selectors.callbacks_flagged(user=request.user)[:200],
+        "complaints": selectors.complaints_open(user=request.user)[:200],
+        "now": timezone.now(),
+    })
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def callback_acknowledge_view(request, pk: int):
+    callback = selectors.callback_get_for_user(user=request.user, pk=pk)
+    try:
+        services.callback_flag_acknowledge(callback=callback, actor=request.user)
+        messages.success(request, _("Acknowledged."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    if not request.htmx:
+        return redirect("callbacks:flagged")
+    return render(request, "callbacks/_acknowledged.html", {"cb": callback})
+
+
+@require_POST
+@role_required(*DESK)
+def complaint_promise_view(request, number: str):
+    ticket = ticket_get_for_user(user=request.user, number=number, for_write=True)
+    form = ComplaintPromiseForm(request.POST)
+    if form.is_valid():
+        try:
+            complaint_promise(ticket=ticket, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Promised answer time saved."))
+        except (ApplicationError, ValidationError) as exc:
+            _apply_errors(form, exc)
+    if not form.errors and not request.htmx:
+        return redirect("tickets:detail", number=ticket.number)
+    if not request.htmx:
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("tickets:detail", number=ticket.number)
+    from .templatetags.callback_tags import panel_context
+
+    context = panel_context(request, ticket, promise_form=form if form.errors else None)
+    return render(request, "callbacks/_ticket_panel.html", {**context, "oob_messages": True})

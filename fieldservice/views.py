@@ -1,0 +1,146 @@
+"""Work-order pages: the engineer's phone page (HTMX step panels), the printable form, my visits."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.decorators import role_required
+from core.errors import ApplicationError
+from core.roles import Role, user_has_role
+from tickets.selectors import ticket_get_for_user
+
+from . import forms as f
+from . import selectors, services
+from .workflow import STEP_ROLES, allowed_steps
+
+STAFF = (Role.RECEPTION, Role.ENGINEER, Role.MANAGER)
+
+# step → (form, service, success message)
+STEPS = {
+    "reschedule": (f.RescheduleForm, services.work_order_reschedule, _("Visit rescheduled.")),
+    "depart": (f.StepTimeForm, services.work_order_depart, _("Departure recorded.")),
+    "arrive": (f.StepTimeForm, services.work_order_arrive, _("Arrival recorded.")),
+    "inspect": (f.InspectForm, services.work_order_inspect, _("Findings recorded.")),
+    "add_part": (f.PartForm, services.work_order_part_add, _("Part added.")),
+    "remove_part": (f.RemovePartForm, services.work_order_part_remove, _("Part removed.")),
+    "quote": (f.QuoteForm, services.work_order_quote, _("Fee quoted.")),
+    "approve_fee": (f.ApproveFeeForm, services.work_order_approve_fee, _("The customer approved the fee.")),
+    "complete": (f.CompleteForm, services.work_order_complete, _("Work recorded as done.")),
+    "payment": (f.PaymentForm, services.work_order_record_payment, _("Receipt recorded.")),
+    "confirm": (f.ConfirmForm, services.work_order_confirm, _("The customer confirmed the work.")),
+    "cancel": (f.CancelForm, services.work_order_cancel, _("Visit cancelled.")),
+}
+
+
+def _initial(work_order, step: str) -> dict:
+    if step == "approve_fee":
+        return {"amount": work_order.fee_quote, "customer_name": work_order.contact_name}
+    if step == "confirm":
+        return {"customer_name": work_order.contact_name}
+    if step == "inspect":  # findings may be corrected until the work is done
+        return {"heard": work_order.heard, "seen": work_order.seen, "checked": work_order.checked,
+                "opened_before": _yes_no_initial(work_order.opened_before),
+                "within_warranty": _yes_no_initial(work_order.within_warranty)}
+    if step == "quote" and work_order.fee_quote is not None:
+        return {"amount": work_order.fee_quote, "note": work_order.fee_note}
+    if step == "reschedule":
+        return {"window_start": work_order.window_start, "window_end": work_order.window_end}
+    return {}
+
+
+def _yes_no_initial(value) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _context(request, work_order, failed: dict | None = None) -> dict:
+    failed = failed or {}
+    steps = [s for s in allowed_steps(work_order.status) if user_has_role(request.user, *STEP_ROLES[s])]
+    fee = services.fee_state(work_order=work_order)
+    step_forms = {}
+    for step in steps:
+        form_class = STEPS[step][0]
+        initial = _initial(work_order, step)
+        step_forms[step] = failed.get(step) or form_class(prefix=step, initial=initial)
+    return {"work_order": work_order, "ticket": work_order.ticket, "parts": selectors.work_order_parts(
+        work_order=work_order), "fee": fee, "steps": steps, "step_forms": step_forms}
+
+
+@require_GET
+@role_required(*STAFF)
+def work_order_detail_view(request, number: str):
+    work_order = selectors.work_order_get_for_user(user=request.user, number=number)
+    return render(request, "fieldservice/detail.html", _context(request, work_order))
+
+
+@require_POST
+@role_required(*STAFF)
+def work_order_step_view(request, number: str, step: str):
+    """htmx swaps only 2xx: a refusal is a 200 fragment with the errors; without htmx, the page with 4xx."""
+    if step not in STEPS:
+        raise Http404
+    form_class, service, done = STEPS[step]
+    work_order = selectors.work_order_get_for_user(user=request.user, number=number)
+    if not user_has_role(request.user, *STEP_ROLES[step]):
+        raise PermissionDenied  # no panel was offered: this is not a form to correct
+    form = form_class(request.POST, prefix=step)
+    refusal = None
+    if form.is_valid():
+        try:
+            service(work_order=work_order, actor=request.user, **form.service_kwargs())
+        except ApplicationError as exc:
+            refusal = exc
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, done)
+            if not request.htmx:
+                return redirect("fieldservice:detail", number=number)
+            fresh = selectors.work_order_get_for_user(user=request.user, number=number)
+            return render(request, "fieldservice/_body.html", _context(request, fresh))
+    work_order = selectors.work_order_get_for_user(user=request.user, number=number)
+    context = _context(request, work_order, failed={step: form})
+    context["failed_step"] = step
+    if refusal is not None and refusal.field not in form.fields:
+        context["step_error"] = refusal.message
+    if not request.htmx:
+        status = refusal.status if refusal is not None else 400
+        return render(request, "fieldservice/detail.html", context, status=status)
+    return render(request, "fieldservice/_body.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*STAFF)
+def work_order_create_view(request, ticket_number: str):
+    ticket = ticket_get_for_user(user=request.user, number=ticket_number, for_write=True)
+    initial = {"address": ticket.customer.address, "contact_name": ticket.customer.name,
+               "contact_phone": ticket.customer.phone_display}
+    form = f.WorkOrderCreateForm(request.POST or None, prefix="create", initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            work_order = services.work_order_create(ticket=ticket, actor=request.user, **form.service_kwargs())
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Visit %(number)s scheduled.") % {"number": work_order.number})
+            return redirect("fieldservice:detail", number=work_order.number)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "fieldservice/new.html", {"ticket": ticket, "form": form}, status=status)
+
+
+@require_GET
+@role_required(*STAFF)
+def work_order_print_view(request, number: str):
+    """现场服务记录单: the paper the customer signs, ready for the browser's print dialog."""
+    work_order = selectors.work_order_get_for_user(user=request.user, number=number)
+    return render(request, "fieldservice/print.html", {
+        "work_order": work_order, "ticket": work_order.ticket, "fee": services.fee_state(work_order=work_order),
+        "parts": selectors.work_order_parts(work_order=work_order)})
+
+
+@require_GET
+@role_required(Role.ENGINEER)
+def my_visits_view(request):
+    visits = selectors.engineer_visits(user=request.user)[:100]
+    return render(request, "fieldservice/mine.html", {"visits": visits})

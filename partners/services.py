@@ -1,0 +1,97 @@
+"""Writes of the partners app: API keys (issue, revoke, rotate) and a partner's confirmation of a solution."""
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ApplicationError
+from tickets.choices import Status
+from tickets.models import Ticket, TicketEvent
+from tickets.services import ticket_transition
+
+from .keys import key_generate, key_hash
+from .models import ApiScope, Partner, PartnerApiKey
+
+CONFIRMATION_ACTION = "partner_confirmation"
+
+
+def api_key_assign_secret(*, key: PartnerApiKey) -> str:
+    """Give an unsaved key its prefix and hash; return the full key (the only time it exists)."""
+    prefix, raw = key_generate()
+    key.prefix, key.secret_hash = prefix, key_hash(raw)
+    return raw
+
+
+def _clean_scopes(scopes: Iterable[str]) -> list[str]:
+    unknown = sorted(set(scopes) - set(ApiScope.values))
+    if unknown:
+        raise ApplicationError(
+            _("Unknown scope: %(scopes)s.") % {"scopes": ", ".join(unknown)}, code="bad_scope", field="scopes",
+            status=400,
+        )
+    return [scope for scope in ApiScope.values if scope in set(scopes)]
+
+
+@transaction.atomic
+def api_key_create(
+    *, partner: Partner, name: str, scopes: Iterable[str] | None = None, rate_limit_per_minute: int = 120,
+    created_by=None,
+) -> tuple[PartnerApiKey, str]:
+    key = PartnerApiKey(
+        partner=partner, name=name, created_by=created_by, rate_limit_per_minute=rate_limit_per_minute,
+        scopes=_clean_scopes(scopes) if scopes is not None else [ApiScope.TICKETS_CREATE, ApiScope.TICKETS_READ,
+                                                                  ApiScope.TICKETS_UPDATE],
+    )
+    raw = api_key_assign_secret(key=key)
+    key.save()
+    return key, raw
+
+
+def api_key_revoke(*, key: PartnerApiKey) -> bool:
+    """Revoke now. The next request with the key is refused: authentication reads the row every time."""
+    return PartnerApiKey.objects.filter(pk=key.pk, revoked_at=None).update(revoked_at=timezone.now()) == 1
+
+
+@transaction.atomic
+def api_key_rotate(*, key: PartnerApiKey, created_by=None) -> tuple[PartnerApiKey, str]:
+    """A new key with the same partner, name, scopes and limit; the old one is revoked in the same step."""
+    if not api_key_revoke(key=key):
+        raise ApplicationError(_("This key is already revoked."), code="key_revoked")
+    return api_key_create(
+        partner=key.partner, name=key.name, scopes=key.scopes, rate_limit_per_minute=key.rate_limit_per_minute,
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def ticket_partner_confirm(*, ticket: Ticket, actor, accepted: bool, comment: str = "") -> Ticket:
+    """The partner confirms or disputes the recorded solution of its own ticket.
+
+    Recorded as a `partner_confirmation` timeline event. A dispute is the partner's 回访不合格:
+    the ticket moves with the table's `callback_failed` action (SOLVED → REOPENED), exactly as a
+    failed customer callback would, so SLA and callback effects see one kind of event. An
+    acceptance changes no status: closing still takes the desk's callback and close steps."""
+    partner = getattr(actor, "partner", None)
+    if partner is None or ticket.partner_id != partner.pk:
+        raise ApplicationError(_("Only the ticket's partner may confirm its solution."), code="not_party", status=403)
+    if ticket.status != Status.SOLVED:
+        raise ApplicationError(
+            _("There is no solution to confirm: the ticket is not in “solution recorded”."),
+            code="nothing_to_confirm", field="status",
+        )
+    if TicketEvent.objects.filter(ticket=ticket, action=CONFIRMATION_ACTION, at__gte=ticket.status_changed_at).exists():
+        raise ApplicationError(_("This solution has already been confirmed or disputed."), code="already_confirmed")
+    now = timezone.now()
+    TicketEvent.objects.create(
+        ticket=ticket, actor=actor, action=CONFIRMATION_ACTION, at=now, note=comment.strip(),
+        data={"accepted": accepted, "partner": partner.code},
+    )
+    if accepted:
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+        ticket.updated_at = now
+        return ticket
+    return ticket_transition(
+        ticket=ticket, action="callback_failed", actor=actor,
+        note=comment.strip() or str(_("Disputed by the partner.")), data={"source": CONFIRMATION_ACTION},
+    )

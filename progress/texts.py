@@ -1,0 +1,61 @@
+"""What the customer reads: plain words for each status and step (seed 001: 处理进度查询). Internal
+notes never reach the public page; only these sentences and the times do."""
+from django.utils.translation import gettext_lazy as _
+
+from tickets.choices import Status, WaitReason
+
+S = Status
+
+STATUS_PLAIN = {
+    S.REGISTERED: _("We have received your request."),
+    S.PREPROCESSED: _("Our service desk has checked your request and is assigning an engineer."),
+    S.DISPATCHED: _("An engineer has your request and will contact you soon."),
+    S.REPLIED: _("The engineer is working on it."),
+    S.WAITING: _("Your repair is waiting for something outside our hands (see below)."),
+    S.SOLVED: _("The repair is done. We will call you to confirm that everything works."),
+    S.CALLED_BACK: _("You confirmed the repair. We are closing your request."),
+    S.REOPENED: _("The problem is not solved yet. The engineer is working on it again."),
+    S.CLOSED: _("Your request is complete."),
+    S.CANCELLED: _("Your request was cancelled."),
+}
+
+NEXT_STEP = {
+    S.REGISTERED: _("Our service desk checks your request, usually within 30 minutes."),
+    S.PREPROCESSED: _("An engineer is assigned, usually within 10 minutes."),
+    S.DISPATCHED: _("The engineer contacts you within 30 minutes."),
+    S.REPLIED: _("The engineer records the solution."),
+    S.WAITING: _("Work resumes as soon as it arrives; we will keep you informed."),
+    S.SOLVED: _("We call you to confirm the repair, usually within 20 minutes."),
+    S.CALLED_BACK: _("Your request is closed and you receive a completion notice."),
+    S.REOPENED: _("The engineer contacts you again."),
+    S.CLOSED: "",
+    S.CANCELLED: "",
+}
+
+STEP_PLAIN = {
+    "register": _("Request received"),
+    "preprocess": _("Checked by the service desk"),
+    "dispatch": _("Assigned to an engineer"),
+    "reassign": _("Assigned to another engineer"),
+    "reply": _("The engineer replied"),
+    "hand_back": _("Returned to the service desk to assign again"),
+    "wo_create": _("On-site visit arranged"),
+    "wo_arrive": _("The engineer arrived at your place"),
+    "wo_complete": _("On-site work done"),
+    "wait": _("Waiting"),
+    "resume": _("Work resumed"),
+    "solve": _("Repair done"),
+    "callback_ok": _("You confirmed the repair on our call"),
+    "callback_failed": _("Not fixed yet: back to the engineer"),
+    "close": _("Completed"),
+    "close_unreachable": _("Closed: we could not reach you by phone"),
+    "cancel": _("Cancelled"),
+    "reopen": _("Reopened"),
+}
+PUBLIC_ACTIONS = tuple(STEP_PLAIN)
+
+WAIT_PLAIN = {
+    WaitReason.CUSTOMER: _("waiting for you"),
+    WaitReason.PARTS: _("waiting for spare parts"),
+    WaitReason.MANUFACTURER: _("at the manufacturer"),
+}

@@ -1,0 +1,33 @@
+"""The customer's progress page (seed 001: 处理进度查询): public, no login."""
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from .forms import ProgressLookupForm
+from .ratelimit import client_ip, limit_exceeded
+from .selectors import progress_lookup
+
+
+# csrf_exempt: the lookup changes nothing and carries no session, so a forged request gains nothing;
+# without a token in the page, a miss is byte-for-byte the same answer whatever was typed.
+@login_not_required
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def progress_view(request):
+    if request.method == "GET":
+        return render(request, "progress/lookup.html", {"form": ProgressLookupForm()})
+    limit, window = settings.PROGRESS_RATE_LIMIT
+    if limit_exceeded(key=f"progress:ip:{client_ip(request)}", limit=limit, window_seconds=window):
+        response = render(request, "progress/rate_limited.html", {"minutes": window // 60}, status=429)
+        response["Retry-After"] = str(window)
+        return response
+    form = ProgressLookupForm(request.POST)
+    found = progress_lookup(number=request.POST.get("number", "")[:30], phone=request.POST.get("phone", "")[:30])
+    if found is None:
+        # The same page for every miss: an empty form, one generic sentence, nothing echoed back.
+        return render(request, "progress/lookup.html", {"form": ProgressLookupForm(), "not_found": True})
+    return render(request, "progress/lookup.html", {"form": form, "progress": found})

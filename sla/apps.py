@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class SlaConfig(AppConfig):
+    name = "sla"
+    verbose_name = _("SLA policies and clocks")
+
+    def ready(self) -> None:
+        from . import models
+        from .defaults import sla_defaults_ensure
+        from .snapshot import snapshot_invalidate
+
+        # Policy is data: any change to it invalidates every process's cached snapshot.
+        for model in (models.WorkingCalendar, models.CalendarWindow, models.CalendarDay, models.SlaPolicy,
+                      models.SlaTarget):
+            post_save.connect(snapshot_invalidate, sender=model, dispatch_uid=f"sla.invalidate.save.{model.__name__}")
+            post_delete.connect(snapshot_invalidate, sender=model,
+                                dispatch_uid=f"sla.invalidate.delete.{model.__name__}")
+        # The seed's default policy exists after every migrate and after a test flush.
+        post_migrate.connect(sla_defaults_ensure, sender=self, dispatch_uid="sla.defaults")

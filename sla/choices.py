@@ -1,0 +1,63 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Step(models.TextChoices):
+    """The SOP steps that carry a promise (seed 002), in SOP order."""
+
+    PREPROCESS = "preprocess", _("Pre-process")
+    DISPATCH = "dispatch", _("Dispatch")
+    FIRST_REPLY = "first_reply", _("Engineer reply")
+    SOLUTION = "solution", _("Solution")
+    CALLBACK = "callback", _("Callback")
+
+
+class ClockEvent(models.TextChoices):
+    """What happens to a ticket that may start or stop a clock (see sla/lifecycle.py ACTION_EVENTS)."""
+
+    REGISTERED = "registered", _("Registered")
+    PREPROCESSED = "preprocessed", _("Pre-processed")
+    DISPATCHED = "dispatched", _("Dispatched")
+    REPLIED = "replied", _("Engineer replied")
+    SOLVED = "solved", _("Solution recorded")
+    CALLED_BACK = "called_back", _("Called back")
+    CLOSED = "closed", _("Closed")
+
+
+class ClockState(models.TextChoices):
+    PENDING = "pending", _("Not started")
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")
+    MET = "met", _("Met")
+    BREACHED = "breached", _("Breached")
+    CANCELLED = "cancelled", _("Not needed")
+
+
+class SlaEventKind(models.TextChoices):
+    WARNING = "warning", _("Warning")
+    BREACH = "breach", _("Breach")
+    ESCALATION = "escalation", _("Escalation")
+
+
+class Recipient(models.TextChoices):
+    """Whom a warning, a breach or an escalation is told to, besides the users named on the target."""
+
+    ASSIGNEE = "assignee", _("The ticket's engineer")
+    CREATOR = "creator", _("Who registered the ticket")
+    RECEPTION = "reception", _("Every reception user")
+    MANAGER = "manager", _("Every manager")
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday (closed)")
+    MAKEUP_WORKDAY = "makeup_workday", _("Make-up working day (调休, open)")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")

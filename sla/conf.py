@@ -1,0 +1,20 @@
+"""SLA enforcement knobs, from the environment so a test can start a worker with short intervals."""
+import os
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    return float(raw) if raw else default
+
+
+# Beat sends a sweep this often (servicedesk/beat.py); a breach is recorded ≤ this + one sweep later.
+SWEEP_SECONDS = _number("SLA_SWEEP_SECONDS", 10.0)
+# Clocks claimed per transaction; one sweep task keeps going while batches come back full.
+SWEEP_BATCH = int(_number("SLA_SWEEP_BATCH", 500))
+SWEEP_BUDGET_SECONDS = _number("SLA_SWEEP_BUDGET_SECONDS", 50.0)
+# Events still un-notified, e-mails still unsent after this long are enqueued again (broker outage).
+RENOTIFY_AFTER_SECONDS = _number("SLA_RENOTIFY_AFTER_SECONDS", 120.0)
+EMAIL_CLAIM_SECONDS = _number("SLA_EMAIL_CLAIM_SECONDS", 300.0)
+EMAIL_MAX_ATTEMPTS = int(_number("SLA_EMAIL_MAX_ATTEMPTS", 10))
+# Test hook only: sleep this long inside each sweep transaction, so a test can kill a worker mid-sweep.
+SWEEP_TEST_PAUSE_SECONDS = _number("SLA_SWEEP_TEST_PAUSE_SECONDS", 0.0)

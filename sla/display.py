@@ -1,0 +1,56 @@
+"""How a clock reads on a page: time left or overdue in whole minutes, and a colour. Pure: `now` is an
+argument; the template tags in sla/templatetags/sla_tags.py pass the request's time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .choices import ClockState
+from .clockmath import is_past_due, minutes_overdue
+
+SOON = timedelta(minutes=30)  # lists know only the nearest due instant: "soon" is a fixed half hour
+
+
+@dataclass(frozen=True)
+class ClockLine:
+    clock: object
+    tone: str  # Bootstrap contextual colour: success, warning, danger, secondary, info
+    text: str
+
+
+def _minutes(n: int) -> str:
+    return ngettext("%(n)d minute", "%(n)d minutes", n) % {"n": n}
+
+
+def clock_line(clock, now: datetime) -> ClockLine:
+    if clock.state == ClockState.CANCELLED:
+        return ClockLine(clock, "secondary", _("not needed any more"))
+    if clock.met_at is not None:
+        if clock.breached_at is not None:
+            late = minutes_overdue(clock.due_at, clock.met_at)
+            return ClockLine(clock, "danger", _("done %(late)s late") % {"late": _minutes(late)})
+        return ClockLine(clock, "success", _("met"))
+    if clock.due_at is not None and is_past_due(clock.due_at, now):
+        text = _("overdue %(late)s") % {"late": _minutes(minutes_overdue(clock.due_at, now))}
+        if clock.paused_since is not None:
+            text += " · " + _("paused")
+        return ClockLine(clock, "danger", text)
+    if clock.paused_since is not None:
+        return ClockLine(clock, "info", _("paused"))
+    if clock.due_at is None:
+        return ClockLine(clock, "secondary", "—")
+    left = int((clock.due_at - now).total_seconds() // 60)
+    tone = "warning" if clock.warn_at is not None and now >= clock.warn_at else "success"
+    return ClockLine(clock, tone, _("%(left)s left") % {"left": _minutes(left)})
+
+
+def due_tone(due: datetime | None, now: datetime) -> str:
+    """Colour of a ticket's nearest due instant in lists (Ticket.next_due_at)."""
+    if due is None:
+        return ""
+    if is_past_due(due, now):
+        return "danger"
+    return "warning" if due - now <= SOON else "success"

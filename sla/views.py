@@ -1,0 +1,33 @@
+"""The bell's HTMX endpoints and the notifications page. Thin: a service or a selector, a template."""
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from .models import Notification
+from .notifications import notifications_mark_read, notifications_unread_for
+
+PAGE = 50
+
+
+def _bell(request):
+    notifications, unread = notifications_unread_for(user=request.user)
+    return render(request, "sla/_bell.html", {"notifications": notifications, "unread": unread})
+
+
+@require_POST
+def notification_read_view(request, pk: int | None = None):
+    # Only the user's own notifications are touched: someone else's id changes nothing (and says nothing).
+    notifications_mark_read(user=request.user, notification_id=pk)
+    if request.htmx:
+        return _bell(request)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "sla:notifications"
+    return redirect(target)
+
+
+@require_GET
+def notification_list_view(request):
+    rows = (Notification.objects.filter(user=request.user).select_related("ticket")
+            .order_by("-created_at", "-id")[:PAGE])
+    return render(request, "sla/notifications.html", {"rows": rows})

@@ -1,0 +1,43 @@
+"""The engineer's solutions (解决方案). Imported from tickets/models.py so Django sees the model.
+
+A ticket may carry several solutions over its life (a failed callback reopens it); the latest one is
+what the callback desk confirms with the customer (tickets.selectors_engineering.solution_latest)."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import SolutionKind
+
+
+class TicketSolution(models.Model):
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="solutions",
+                               verbose_name=_("ticket"))
+    kind = models.CharField(_("solution type"), max_length=20, choices=SolutionKind.choices)
+    plan = models.TextField(_("plan"))
+    result = models.TextField(_("result"))
+    # 返厂: the manufacturer's reference and the dates the product went and came back.
+    manufacturer_reference = models.CharField(_("manufacturer reference"), max_length=60, blank=True)
+    sent_on = models.DateField(_("sent to the manufacturer on"), null=True, blank=True)
+    returned_on = models.DateField(_("back from the manufacturer on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("solution")
+        verbose_name_plural = _("solutions")
+        indexes = [models.Index(fields=["ticket", "-recorded_at", "-id"], name="solution_ticket_latest")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=SolutionKind.values), name="solution_kind_valid"),
+            # A 返厂 solution always carries its reference and both dates, in order.
+            models.CheckConstraint(
+                condition=~Q(kind=SolutionKind.MANUFACTURER)
+                | (~Q(manufacturer_reference="") & Q(sent_on__isnull=False) & Q(returned_on__isnull=False)
+                   & Q(returned_on__gte=models.F("sent_on"))),
+                name="solution_manufacturer_tracked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.get_kind_display()}"

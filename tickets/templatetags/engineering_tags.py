@@ -1,0 +1,58 @@
+"""Template helpers for the engineer's panels and queue; they keep tickets/views.py untouched."""
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+
+from tickets.selectors_engineering import manufacturer_wait_latest
+from tickets.views_engineering import ENGINEER_FORMS
+
+register = template.Library()
+
+DUE_SOON = timedelta(minutes=30)
+
+
+@register.inclusion_tag("tickets/_engineer_actions.html", takes_context=True)
+def engineer_actions(context):
+    """Blank forms for the actions the user may take now, or the failed form with its errors."""
+    ticket, actions = context["ticket"], context.get("actions") or []
+    failed = context.get("engineer_forms") or {}
+    forms = {}
+    for action, (form_class, _message) in ENGINEER_FORMS.items():
+        if action not in actions:
+            continue
+        initial = manufacturer_wait_latest(ticket=ticket) if action == "solve" else {}
+        forms[action] = failed.get(action) or form_class(prefix=action, initial=initial)
+    return {"ticket": ticket, "forms": forms, "failed_action": context.get("failed_action"),
+            "csrf_token": context.get("csrf_token"), "request": context.get("request")}
+
+
+@register.filter
+def due_state(due_at) -> str:
+    """overdue / soon / ok: the colour of a due time on the queue."""
+    if due_at is None:
+        return "none"
+    now = timezone.now()
+    if due_at <= now:
+        return "overdue"
+    return "soon" if due_at - now <= DUE_SOON else "ok"
+
+
+@register.filter
+def minutes_until(due_at) -> int:
+    return int((due_at - timezone.now()).total_seconds() // 60) if due_at else 0
+
+
+def _choice_sets():
+    from tickets.choices import ReplyTo, SolutionKind, WaitReason
+
+    return {"solution": SolutionKind, "wait": WaitReason, "reply_to": ReplyTo}
+
+
+@register.filter
+def choice_label(value, kind: str) -> str:
+    """A stored code (timeline `data`) → its label in the reader's language."""
+    choices = _choice_sets().get(kind)
+    if choices is None or value not in choices.values:
+        return value or ""
+    return choices(value).label

@@ -1,0 +1,219 @@
+"""Reads for 三包: the current policy snapshots (cached per process) and a device's recorded history.
+
+Policy cache: every process keeps the newest active version of each code as frozen snapshots, loaded
+with ONE query. A generation token in the shared cache (Redis) says whether that copy is still current;
+any write to a policy or its rules replaces the token (warranty/signals.py), so every process reloads
+on its next evaluation. A warm evaluation therefore costs no SQL at all; a cold one, one query. If the
+shared cache is unreachable, every call reloads (correct, one query); the copy also expires after
+POLICY_CACHE_SECONDS in case a token change was ever lost.
+
+Choosing a policy (documented mapping): the ticket's product category and whether it was sold online
+select, among the current versions marked "chosen automatically", the one for that category whose
+`applies_to_sales` matches exactly (online / shop) before one for any sale; among equals the newest
+version wins. Shipped: phone → phone, appliance → appliance, computer → computer, furniture →
+furniture (any sale); other goods sold online → online. Other goods sold in a shop have no policy
+until a manager adds one: no decision is made for them. A caller may name a code instead (online_30).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+
+from tickets.choices import ProductCategory, SolutionKind
+from tickets.models import Device, Ticket, TicketSolution
+
+from .choices import SalesChannel
+from .models import WarrantyComponentRule, WarrantyPolicy
+from .rules import WarrantyPolicySnapshot
+from .snapshots import snapshot_from_rows
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "warranty:policies:generation"
+POLICY_CACHE_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class CurrentPolicy:
+    """A current policy version: its frozen snapshot plus what a decision row must point at."""
+
+    pk: int
+    snapshot: WarrantyPolicySnapshot
+    applies_to_category: str
+    applies_to_sales: str
+    is_default: bool
+
+    @property
+    def code(self) -> str:
+        return self.snapshot.code
+
+    @property
+    def version(self) -> int:
+        return self.snapshot.version
+
+
+@dataclass(frozen=True)
+class PolicyRegistry:
+    by_code: Mapping[str, CurrentPolicy]
+    by_sale: Mapping[tuple[str, bool], CurrentPolicy]  # (product category, sold online) → policy
+
+    def choose(self, *, category: str, sold_online: bool, code: str | None = None) -> CurrentPolicy | None:
+        if code:
+            return self.by_code.get(code)
+        return self.by_sale.get((category, bool(sold_online)))
+
+    def components_by_category(self) -> dict[str, list[str]]:
+        """Components reception may pick per product category (from the policies chosen for it)."""
+        result: dict[str, list[str]] = {}
+        for (category, _online), current in sorted(self.by_sale.items()):
+            known = result.setdefault(category, [])
+            known += [c for c in current.snapshot.components if c not in known]
+        return result
+
+
+def policy_choose(policies: Iterable[CurrentPolicy], *, category: str, sold_online: bool) -> CurrentPolicy | None:
+    """The documented mapping (module docstring), as a pure function over the current versions."""
+    sale = SalesChannel.ONLINE if sold_online else SalesChannel.SHOP
+    candidates = [p for p in policies if p.is_default and p.applies_to_category == category
+                  and p.applies_to_sales in (sale, SalesChannel.ANY)]
+    candidates.sort(key=lambda p: (p.applies_to_sales == SalesChannel.ANY, -p.pk))
+    return candidates[0] if candidates else None
+
+
+def _registry_build(policies: list[CurrentPolicy]) -> PolicyRegistry:
+    by_sale = {}
+    for category in ProductCategory.values:
+        for online in (False, True):
+            if (chosen := policy_choose(policies, category=category, sold_online=online)) is not None:
+                by_sale[(category, online)] = chosen
+    return PolicyRegistry(by_code={p.code: p for p in policies}, by_sale=by_sale)
+
+
+def _registry_load() -> PolicyRegistry:
+    """One query: the rules of every current version (newest active per code), each with its policy."""
+    newer = WarrantyPolicy.objects.filter(code=OuterRef("policy__code"), is_active=True,
+                                          version__gt=OuterRef("policy__version"))
+    rows = (WarrantyComponentRule.objects.filter(policy__is_active=True).filter(~Exists(newer))
+            .select_related("policy").order_by("policy_id", "id"))
+    grouped: dict[int, tuple[WarrantyPolicy, list[WarrantyComponentRule]]] = {}
+    for rule in rows:
+        grouped.setdefault(rule.policy_id, (rule.policy, []))[1].append(rule)
+    current = []
+    for policy, rules in grouped.values():
+        try:
+            snapshot = snapshot_from_rows(policy, rules)
+        except ValueError:  # the admin validates; a broken row must not take the desk down
+            logger.exception("warranty policy %s v%s is invalid and is skipped", policy.code, policy.version)
+            continue
+        current.append(CurrentPolicy(policy.pk, snapshot, policy.applies_to_category, policy.applies_to_sales,
+                                     policy.is_default))
+    return _registry_build(current)
+
+
+@dataclass
+class _ProcessCache:
+    generation: str | None = None
+    registry: PolicyRegistry | None = None
+    loaded_at: float = 0.0
+
+
+_process_cache = _ProcessCache()
+_lock = threading.Lock()
+
+
+def _generation() -> str | None:
+    try:
+        token = cache.get(GENERATION_KEY)
+        if token is None:
+            fresh = uuid.uuid4().hex
+            token = fresh if cache.add(GENERATION_KEY, fresh, timeout=None) else cache.get(GENERATION_KEY)
+        return token
+    except Exception:  # noqa: BLE001 — no shared cache: fall back to reloading every time
+        logger.warning("warranty policy cache: shared cache unreachable, reloading policies", exc_info=True)
+        return None
+
+
+def policy_registry() -> PolicyRegistry:
+    global _process_cache
+    generation = _generation()
+    state = _process_cache
+    if (state.registry is not None and generation is not None and state.generation == generation
+            and time.monotonic() - state.loaded_at < POLICY_CACHE_SECONDS):
+        return state.registry
+    registry = _registry_load()
+    with _lock:
+        _process_cache = _ProcessCache(generation, registry, time.monotonic())
+    return registry
+
+
+def policy_cache_invalidate() -> None:
+    """Forget this process's copy and tell every other process to reload (a new generation token)."""
+    global _process_cache
+    with _lock:
+        _process_cache = _ProcessCache()
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # noqa: BLE001 — other processes reload when their copy expires
+        logger.warning("warranty policy cache: could not publish a new generation", exc_info=True)
+
+
+def policy_snapshot_for(*, category: str, sold_online: bool, code: str | None = None) -> CurrentPolicy | None:
+    """The current policy for a product category and sale (or the named code); None if none applies."""
+    return policy_registry().choose(category=category, sold_online=sold_online, code=code)
+
+
+def component_error(*, category: str, sold_online: bool, component: str, code: str | None = None) -> str | None:
+    """Why `component` cannot be decided for this product, or None when it can (or no policy applies)."""
+    current = policy_snapshot_for(category=category, sold_online=sold_online, code=code)
+    if current is None or component in current.snapshot.components:
+        return None
+    return ", ".join(current.snapshot.components)
+
+
+# --- the device's history --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriorTicket:
+    kind: str
+    created_on: date
+    closed_on: date | None
+    fault: str | None  # from its warranty decision; None if it had none
+    component: str | None
+    exchanged_on: date | None  # a replacement was handed over (exchange solution or marked by a manager)
+
+
+def device_prior_tickets(*, imei: str = "", serial: str = "", category: str = "",
+                         exclude_ticket_id: int | None = None, limit: int = 100) -> list[PriorTicket]:
+    """Earlier tickets about the same physical item (same IMEI, else same serial and category), in ONE
+    query over the partial IMEI/serial indexes and ticket_device_created; newest first."""
+    if imei:
+        devices = Device.objects.filter(imei=imei)
+    elif serial:
+        devices = Device.objects.filter(serial=serial, category=category)
+    else:
+        return []
+    exchange = (TicketSolution.objects.filter(ticket=OuterRef("pk"), kind=SolutionKind.EXCHANGE)
+                .order_by("-recorded_at").values("recorded_at")[:1])
+    qs = Ticket.objects.filter(device__in=devices.values("pk")).annotate(exchange_at=Subquery(exchange))
+    if exclude_ticket_id is not None:
+        qs = qs.exclude(pk=exclude_ticket_id)
+    rows = qs.order_by("-created_at").values_list(
+        "kind", "created_at", "closed_at", "warranty_decision__fault", "warranty_decision__component",
+        "warranty_decision__exchanged_on", "exchange_at")[:limit]
+    history = []
+    for kind, created, closed, fault, component, marked_exchange, exchange_at in rows:
+        solution_day = timezone.localdate(exchange_at) if exchange_at else None
+        exchanged = max((day for day in (marked_exchange, solution_day) if day), default=None)
+        history.append(PriorTicket(kind, timezone.localdate(created), timezone.localdate(closed) if closed else None,
+                                   fault, component, exchanged))
+    return history

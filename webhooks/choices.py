@@ -1,0 +1,15 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WebhookEvent(models.TextChoices):
+    TICKET_STATUS_CHANGED = "ticket.status_changed", _("Ticket status changed")
+    SLA_BREACHED = "sla.breached", _("SLA breached")
+    TICKET_SOLUTION_RECORDED = "ticket.solution_recorded", _("Solution recorded")
+    TICKET_CLOSED = "ticket.closed", _("Ticket closed")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
