@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "webhooks",
     "attachments",
     "fieldservice",
+    "dashboard",
+    "refunds",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,10 @@ def on_ticket_transition(*, ticket, action: str, from_status: str, at: datetime,
     callbacks_on_ticket_transition(ticket=ticket, action=action, from_status=from_status, at=at, actor=actor)
     progress_on_ticket_transition(ticket=ticket, action=action, from_status=from_status, at=at)
 
+    from refunds.services import refunds_on_ticket_transition  # a return/refund solution → refund due in 7 working days
+
+    refunds_on_ticket_transition(ticket=ticket, action=action, at=at)
+
 
 def on_ticket_updated(*, ticket, changes: dict, at: datetime, actor) -> None:
     """Editable fields changed (tickets.services.ticket_update), e.g. the priority an SLA target depends on."""

@@ -10,7 +10,9 @@ from .choices import OPEN_STATUSES, Channel, Kind, Priority, ProductCategory, St
 
 class Customer(models.Model):
     name = models.CharField(_("name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=20, help_text=_("Stored as E.164, e.g. +8613800138000."))
+    # The phone identifies the customer (reception finds callers by it): one row per number.
+    phone = models.CharField(_("phone"), max_length=20, unique=True,
+                             help_text=_("Stored as E.164, e.g. +8613800138000."))
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -19,7 +21,6 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         indexes = [
-            models.Index(fields=["phone"], name="customer_phone"),
             models.Index(fields=["name"], name="customer_name", opclasses=["varchar_pattern_ops"]),
         ]
 

@@ -3,9 +3,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
@@ -22,16 +23,27 @@ def customer_get_or_create(*, name: str, phone: str, email: str = "") -> Custome
     return _customer_get_or_create(name=name, phone=phone, email=email)[0]
 
 
+_CUSTOMER_TABLE = Customer._meta.db_table
+# One statement for new and returning callers alike (the phone identifies the customer): a typed
+# name replaces the stored one, an empty e-mail keeps the stored one. Works on PostgreSQL and SQLite.
+_CUSTOMER_UPSERT = (
+    f"INSERT INTO {_CUSTOMER_TABLE} (name, phone, email, address, created_at) VALUES (%s, %s, %s, '', %s) "
+    f"ON CONFLICT (phone) DO UPDATE SET name = EXCLUDED.name, email = CASE WHEN EXCLUDED.email <> '' "
+    f"THEN EXCLUDED.email ELSE {_CUSTOMER_TABLE}.email END "
+    f"RETURNING id, name, email, address, created_at"
+)
+
+
 def _customer_get_or_create(*, name: str, phone: str, email: str = "") -> tuple[Customer, bool]:
-    customer = Customer.objects.filter(phone=phone).order_by("id").first()
-    if customer is None:
-        return Customer.objects.create(name=name, phone=phone, email=email), True
-    changed = {k: v for k, v in (("name", name), ("email", email)) if v and getattr(customer, k) != v}
-    if changed:
-        Customer.objects.filter(pk=customer.pk).update(**changed)
-        for key, value in changed.items():
-            setattr(customer, key, value)
-    return customer, False
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_CUSTOMER_UPSERT, [name, phone, email or "", now])
+        pk, name, email, address, created_at = cursor.fetchone()
+    if isinstance(created_at, str):  # SQLite hands back text
+        created_at = parse_datetime(created_at)
+    customer = Customer(pk=pk, name=name, phone=phone, email=email, address=address, created_at=created_at)
+    customer._state.adding, customer._state.db = False, "default"
+    return customer, created_at == now
 
 
 def device_get_or_create(

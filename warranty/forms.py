@@ -20,13 +20,16 @@ class ComponentSelect(forms.Select):
     """Each option names the product categories it belongs to (data-categories), so the page can show
     only the current category's components without a round trip."""
 
-    def __init__(self, *args, categories_of=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.categories_of = categories_of or (lambda component: "")
+    by_category: dict[str, list[str]] = {}
+
+    def get_context(self, name, value, attrs):
+        self.by_category = _components_by_category()  # once per render, not once per option
+        return super().get_context(name, value, attrs)
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        option["attrs"]["data-categories"] = self.categories_of(str(value))
+        option["attrs"]["data-categories"] = " ".join(
+            category for category, components in self.by_category.items() if str(value) in components)
         return option
 
 
@@ -40,11 +43,6 @@ def component_choices() -> list[tuple[str, str]]:
         for code in components:
             seen.setdefault(code, component_label(code))
     return list(seen.items()) or [("main_unit", component_label("main_unit"))]
-
-
-def _categories_of(component: str) -> str:
-    return " ".join(category for category, components in _components_by_category().items()
-                    if component in components)
 
 
 class FaultKindField(forms.ChoiceField):
@@ -64,7 +62,7 @@ class ComponentChoiceField(forms.ChoiceField):
 
 def component_field() -> forms.ChoiceField:
     return ComponentChoiceField(label=_("Faulty part"), choices=component_choices, initial="main_unit", required=False,
-                             widget=ComponentSelect(categories_of=_categories_of))
+                             widget=ComponentSelect)
 
 
 def documents_altered_field() -> forms.BooleanField:

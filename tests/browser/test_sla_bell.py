@@ -12,7 +12,7 @@ from sla.models import SlaEvent
 from tests.sla.conftest import intake
 from tickets import services
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -32,6 +32,7 @@ def late_ticket(reception, manager, engineer):
 
 @pytest.mark.parametrize("width", [1280, 375], ids=["desk", "phone"])
 def test_clocks_and_bell(page, login, screenshot, reception, late_ticket, width):
+    from django.conf import settings; print("HOSTS", settings.ALLOWED_HOSTS)
     page.set_viewport_size({"width": width, "height": 900})
     login(page, reception)
     page.goto(f"/tickets/{late_ticket.number}/")

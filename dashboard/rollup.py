@@ -1,0 +1,194 @@
+"""Build the dashboard's rollups from the sources of truth: SLA clocks (and their pauses), the ticket
+timeline (dispatches, failed callbacks) and callbacks (satisfaction).
+
+A step counts on the day it was *settled*: done (met_at) or, breached and then cancelled, cancelled.
+Once settled a clock never changes again (a reopened ticket starts a new round), so a past day's
+rollup is final once built after the day ended. `collect` is also the live fallback when a filter
+combination has no rollup slice (two or more of kind/channel/priority/category/partner)."""
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from callbacks.models import Callback
+from sla.choices import ClockState
+from sla.clockmath import business_elapsed
+from sla.models import ClockPause, SlaClock
+from sla.snapshot import snapshot_get
+from tickets.models import Ticket, TicketEvent
+
+from .choices import Dim
+from .models import RollupDay, StepDay, VolumeDay
+
+SLICE_FIELDS = (("kind", Dim.KIND), ("channel", Dim.CHANNEL), ("priority", Dim.PRIORITY),
+                ("device__category", Dim.CATEGORY), ("partner_id", Dim.PARTNER))
+TICKET_VALUES = ("kind", "channel", "priority", "device__category", "partner_id", "engineer_id")
+SETTLED_STATES = (ClockState.MET, ClockState.BREACHED)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    return start, datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+
+
+def local_day(instant: datetime) -> date:
+    return timezone.localtime(instant).date()
+
+
+def satisfaction_of(scores) -> Decimal | None:
+    """One callback's satisfaction on 1–5: the mean of the scores the customer gave."""
+    given = [s for s in scores if s is not None]
+    if not given:
+        return None
+    return (Decimal(sum(given)) / len(given)).quantize(Decimal("0.0001"))
+
+
+def minutes_taken(*, cal, basis_at: datetime, basis_spent_seconds: float, end: datetime, pauses) -> int:
+    """Whole business minutes the step took: time spent before a re-prioritisation plus business time
+    since, pauses excluded (sla.clockmath.business_elapsed, the clocks' own arithmetic)."""
+    spent = timedelta(seconds=basis_spent_seconds) + business_elapsed(cal, basis_at, end, pauses)
+    return max(0, int(spent.total_seconds() // 60))
+
+
+@dataclass
+class StepAcc:
+    met: int = 0
+    breached: int = 0
+    hist: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class VolAcc:
+    registered: int = 0
+    dispatched: int = 0
+    callbacks_failed: int = 0
+    satisfaction_sum: Decimal = Decimal(0)
+    satisfaction_count: int = 0
+
+
+def _slices(row: dict, prefix: str, all_slices: bool) -> list[tuple[str, str]]:
+    out = [(Dim.ALL, "")]
+    if all_slices:
+        for name, dim in SLICE_FIELDS:
+            value = row.get(f"{prefix}{name}")
+            if value not in (None, ""):
+                out.append((dim, str(value)))
+    return out
+
+
+def _keys(day: date, row: dict, prefix: str, engineer_id, all_slices: bool):
+    engineers = (None, engineer_id) if engineer_id else (None,)
+    for eng in engineers:
+        for dim, value in _slices(row, prefix, all_slices):
+            yield day, eng, dim, value
+
+
+def collect(start: datetime, end: datetime, *, ticket_q: Q | None = None, all_slices: bool = True):
+    """(steps, volume): {(day, step, engineer_id|None, dim, value): StepAcc}, {(day, engineer_id|None, dim,
+    value): VolAcc} for everything that happened in [start, end)."""
+    steps: dict = defaultdict(StepAcc)
+    volume: dict = defaultdict(VolAcc)
+    tq = ticket_q or Q()
+    prefixed = Q(*[], **{}) if ticket_q is None else _prefix_q(ticket_q, "ticket__")
+    t_values = [f"ticket__{name}" for name in TICKET_VALUES]
+
+    snapshot = snapshot_get()
+    calendars = {t.id: snapshot.calendars[t.calendar_id] for p in snapshot.policies for t in p.targets}
+    clocks = list(
+        SlaClock.objects.annotate(settled=Coalesce("met_at", "cancelled_at"))
+        .filter(prefixed, state__in=SETTLED_STATES, settled__gte=start, settled__lt=end)
+        .values("id", "step", "target_id", "state", "basis_at", "basis_spent_seconds", "settled", *t_values))
+    pauses: dict[int, list] = defaultdict(list)
+    ids = [c["id"] for c in clocks]
+    for chunk in range(0, len(ids), 5000):
+        for p in ClockPause.objects.filter(clock_id__in=ids[chunk:chunk + 5000]).values_list(
+                "clock_id", "started_at", "ended_at"):
+            pauses[p[0]].append((p[1], p[2]))
+    for c in clocks:
+        taken = minutes_taken(cal=calendars[c["target_id"]], basis_at=c["basis_at"],
+                              basis_spent_seconds=c["basis_spent_seconds"], end=c["settled"], pauses=pauses[c["id"]])
+        for day, eng, dim, value in _keys(local_day(c["settled"]), c, "ticket__", c["ticket__engineer_id"], all_slices):
+            acc = steps[(day, c["step"], eng, dim, value)]
+            if c["state"] == ClockState.MET:
+                acc.met += 1
+            else:
+                acc.breached += 1
+            acc.hist[taken] += 1
+
+    for t in Ticket.objects.filter(tq, created_at__gte=start, created_at__lt=end).values("created_at", *TICKET_VALUES):
+        for key in _keys(local_day(t["created_at"]), t, "", t["engineer_id"], all_slices):
+            volume[key].registered += 1
+    events = TicketEvent.objects.filter(prefixed, action__in=("dispatch", "callback_failed"), at__gte=start, at__lt=end)
+    for e in events.values("action", "at", "data", *t_values):
+        if e["action"] == "dispatch":  # to whom it was dispatched then, not who has the ticket now
+            engineer_id = (e["data"] or {}).get("engineer_id") or e["ticket__engineer_id"]
+        else:
+            engineer_id = e["ticket__engineer_id"]
+        for key in _keys(local_day(e["at"]), e, "ticket__", engineer_id, all_slices):
+            if e["action"] == "dispatch":
+                volume[key].dispatched += 1
+            else:
+                volume[key].callbacks_failed += 1
+    rated = Callback.objects.filter(prefixed, ticket__isnull=False, completed_at__gte=start, completed_at__lt=end)
+    for cb in rated.values("completed_at", "score_attitude", "score_quality", "score_price", *t_values):
+        score = satisfaction_of((cb["score_attitude"], cb["score_quality"], cb["score_price"]))
+        if score is None:
+            continue
+        for key in _keys(local_day(cb["completed_at"]), cb, "ticket__", cb["ticket__engineer_id"], all_slices):
+            volume[key].satisfaction_sum += score
+            volume[key].satisfaction_count += 1
+    return steps, volume
+
+
+def _prefix_q(q: Q, prefix: str) -> Q:
+    """The same ticket filter, seen from a row that points at the ticket."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        out.children.append(_prefix_q(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1]))
+    return out
+
+
+@transaction.atomic
+def rollup_build_day(*, day: date, now: datetime | None = None) -> RollupDay:
+    """Replace the day's rollup rows (idempotent: a redelivered task rebuilds the same rows)."""
+    now = now or timezone.now()
+    began = time.monotonic()
+    start, end = day_bounds(day)
+    steps, volume = collect(start, min(end, max(now, start)) if now < end else end)
+    StepDay.objects.filter(day=day).delete()
+    VolumeDay.objects.filter(day=day).delete()
+    StepDay.objects.bulk_create(
+        [StepDay(day=d, step=step, engineer_id=eng, dim=dim, value=value, met=acc.met, breached=acc.breached,
+                 hist={str(k): v for k, v in sorted(acc.hist.items())})
+         for (d, step, eng, dim, value), acc in steps.items()], batch_size=2000)
+    VolumeDay.objects.bulk_create(
+        [VolumeDay(day=d, engineer_id=eng, dim=dim, value=value, registered=acc.registered,
+                   dispatched=acc.dispatched, callbacks_failed=acc.callbacks_failed,
+                   satisfaction_sum=acc.satisfaction_sum, satisfaction_count=acc.satisfaction_count)
+         for (d, eng, dim, value), acc in volume.items()], batch_size=2000)
+    row, _ = RollupDay.objects.update_or_create(
+        day=day, defaults={"built_at": now, "final": now >= end, "seconds": time.monotonic() - began})
+    return row
+
+
+def rollup_refresh(*, now: datetime | None = None, days_back: int = 35) -> list[date]:
+    """The periodic task's work: today always; any day of the last `days_back` not yet final."""
+    now = now or timezone.now()
+    today = local_day(now)
+    wanted = [today - timedelta(days=n) for n in range(days_back)]
+    final = set(RollupDay.objects.filter(day__in=wanted, final=True).values_list("day", flat=True))
+    built = []
+    for day in sorted(d for d in wanted if d not in final):
+        rollup_build_day(day=day, now=now)
+        built.append(day)
+    return built
