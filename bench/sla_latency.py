@@ -69,22 +69,25 @@ def main() -> None:
         SlaEvent.objects.filter(clock__ticket__in=old).delete()
         SlaClock.objects.filter(ticket__in=old).delete()
         old.delete()
+
+    def clocks_due(first_due, n: int, spread: float, offset: int = 0) -> list[int]:
         now = timezone.now()
-        first_due = now + timedelta(seconds=15)  # after the worker and beat are up
-        tickets = Ticket.objects.bulk_create(
-            Ticket(number=f"{PREFIX}{i:05d}", customer=customer, kind="repair", channel="phone", status="dispatched",
-                   fault_description="bench", created_by=user, created_at=now, updated_at=now, status_changed_at=now)
-            for i in range(args.clocks))
-        clocks = SlaClock.objects.bulk_create(
-            SlaClock(ticket=t, policy=policy, target=target, step="first_reply", state="running",
-                     started_at=now - timedelta(minutes=30), basis_at=now - timedelta(minutes=30),
-                     warn_at=now - timedelta(minutes=5), warned_at=now - timedelta(minutes=5),
-                     due_at=(due := first_due + timedelta(seconds=args.spread * i / args.clocks)), next_check_at=due)
-            for i, t in enumerate(tickets))
-    ids = [c.pk for c in clocks]
+        with transaction.atomic():
+            tickets = Ticket.objects.bulk_create(
+                Ticket(number=f"{PREFIX}{offset + i:05d}", customer=customer, kind="repair", channel="phone",
+                       status="dispatched", fault_description="bench", created_by=user, created_at=now,
+                       updated_at=now, status_changed_at=now)
+                for i in range(n))
+            rows = SlaClock.objects.bulk_create(
+                SlaClock(ticket=t, policy=policy, target=target, step="first_reply", state="running",
+                         started_at=now - timedelta(minutes=30), basis_at=now - timedelta(minutes=30),
+                         warn_at=now - timedelta(minutes=5), warned_at=now - timedelta(minutes=5),
+                         due_at=(due := first_due + timedelta(seconds=spread * i / n)), next_check_at=due)
+                for i, t in enumerate(tickets))
+        return [c.pk for c in rows]
+
     if not args.no_flush:
         redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
-
     tmp = Path(tempfile.mkdtemp(prefix="sla_latency_"))
     env = {**os.environ, "SERVICEDESK_VAR_DIR": str(tmp), "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
            "SLA_SWEEP_SECONDS": str(interval)}
@@ -97,10 +100,18 @@ def main() -> None:
         subprocess.Popen([*celery, "beat", "--loglevel=WARNING", f"--schedule={tmp / 'beat-schedule'}"], cwd=ROOT,
                          env=env, stdout=logs["beat"], stderr=subprocess.STDOUT, start_new_session=True),
     ]
-    print(f"{args.clocks} clocks due between +15 s and +{15 + args.spread:.0f} s; sweep every {interval:g} s; "
-          f"worker concurrency {args.concurrency}; logs in {tmp}")
-    deadline = time.monotonic() + 15 + args.spread + 3 * interval + 60
     try:
+        # A canary due now: once its breach is recorded, worker and beat are up and sweeping.
+        canary = clocks_due(timezone.now(), 1, 0, offset=99_999)
+        deadline = time.monotonic() + 120
+        while not SlaEvent.objects.filter(clock_id__in=canary).exists():
+            if time.monotonic() > deadline:
+                sys.exit(f"worker/beat did not start sweeping within 120 s; see {tmp}")
+            time.sleep(0.5)
+        ids = clocks_due(timezone.now() + timedelta(seconds=5), args.clocks, args.spread)
+        print(f"{args.clocks} clocks due between +5 s and +{5 + args.spread:.0f} s; sweep every {interval:g} s; "
+              f"worker concurrency {args.concurrency}; logs in {tmp}")
+        deadline = time.monotonic() + 5 + args.spread + 3 * interval + 60
         while time.monotonic() < deadline:
             done = SlaEvent.objects.filter(clock_id__in=ids, kind="breach").count()
             if done == args.clocks:

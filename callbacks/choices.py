@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CallbackKind(models.TextChoices):
@@ -8,11 +9,12 @@ class CallbackKind(models.TextChoices):
 
 
 class CallbackState(models.TextChoices):
-    DUE = "due", _("Due")
-    DONE = "done", _("Done")  # reached, fixed (or, for a periodic call, contacted)
-    FAILED = "failed", _("Failed")  # reached, not fixed or disputed: 回访不合格
+    # A context keeps these apart from the same English words used for tickets, clocks and exports.
+    DUE = "due", pgettext_lazy("callback state", "Due")
+    DONE = "done", pgettext_lazy("callback state", "Done")  # reached, fixed (or, for a periodic call, contacted)
+    FAILED = "failed", pgettext_lazy("callback state", "Failed")  # reached, not fixed or disputed: 回访不合格
     UNREACHABLE = "unreachable", _("Unreachable, retry scheduled")
-    CLOSED = "closed", _("Closed")  # attempts exhausted, or settled outside the callback desk
+    CLOSED = "closed", pgettext_lazy("callback state", "Closed")  # attempts exhausted, or settled elsewhere
 
 
 OPEN_STATES = (CallbackState.DUE, CallbackState.UNREACHABLE)

@@ -94,4 +94,6 @@ def scripts_for(context: CallContext) -> dict[str, tuple[Script, ...]]:
     if context.previous_attempts:
         suggested += [SILENT_LINE, BAD_SIGNAL]  # last time nobody answered clearly
     other = tuple(s for s in SITUATIONAL if s not in suggested)
-    return {"first": first, "suggested": tuple(suggested), "other": other, "closing": (CLOSING,)}
+    # Fill every script, not only the opening: the complaint script says "{promise}" to the customer.
+    return {"first": first, "suggested": tuple(_fill(s) for s in suggested),
+            "other": tuple(_fill(s) for s in other), "closing": (CLOSING,)}

@@ -98,7 +98,7 @@ def collect(start: datetime, end: datetime, *, ticket_q: Q | None = None, all_sl
     steps: dict = defaultdict(StepAcc)
     volume: dict = defaultdict(VolAcc)
     tq = ticket_q or Q()
-    prefixed = Q(*[], **{}) if ticket_q is None else _prefix_q(ticket_q, "ticket__")
+    prefixed = Q() if ticket_q is None else _prefix_q(ticket_q, "ticket__")
     t_values = [f"ticket__{name}" for name in TICKET_VALUES]
 
     snapshot = snapshot_get()
@@ -164,7 +164,7 @@ def rollup_build_day(*, day: date, now: datetime | None = None) -> RollupDay:
     now = now or timezone.now()
     began = time.monotonic()
     start, end = day_bounds(day)
-    steps, volume = collect(start, min(end, max(now, start)) if now < end else end)
+    steps, volume = collect(start, end)
     StepDay.objects.filter(day=day).delete()
     VolumeDay.objects.filter(day=day).delete()
     StepDay.objects.bulk_create(

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("partners.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", include("attachments.api.urls")),
+    path("", include("dashboard.api.urls")),
 ]

@@ -21,3 +21,8 @@ BEAT_SCHEDULE["callback-periodic"] = {"task": "callbacks.tasks.callback_periodic
 # Completion notices lost to a broker outage are knocked again (progress/notices.py).
 BEAT_SCHEDULE["completion-notices-requeue"] = {"task": "progress.tasks.completion_notices_requeue_task",
                                                "schedule": 300.0}
+
+# Dashboard rollups: today's figures are rebuilt every minute (freshness ≤ ~1 min); a past day is rebuilt
+# once more after it ended, then final (dashboard/README.md).
+BEAT_SCHEDULE["dashboard-rollup"] = {"task": "dashboard.tasks.dashboard_rollup_task", "schedule": 60.0,
+                                     "options": {"expires": 55.0}}

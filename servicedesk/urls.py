@@ -13,6 +13,8 @@ urlpatterns = [
     path("fieldservice/", include("fieldservice.urls")),
     path("attachments/", include("attachments.urls")),
     path("callbacks/", include("callbacks.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("refunds/", include("refunds.urls")),
     path("progress/", include("progress.urls")),
     path("sla/", include("sla.urls")),
     path("warranty/", include("warranty.urls")),

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Q
 from django.db.models.sql import InsertQuery
 
 from tickets.models import Ticket
@@ -291,6 +290,3 @@ def sla_on_ticket_updated(*, ticket: Ticket, changes: Iterable[str], at: datetim
     _retarget_if_needed(work)
     work.save()
 
-
-def sla_clocks_open_q() -> Q:
-    return Q(started_at__isnull=False, met_at__isnull=True, cancelled_at__isnull=True)

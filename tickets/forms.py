@@ -14,7 +14,7 @@ from callbacks.forms import complaint_promise_errors, complaint_promise_field
 
 from .choices import Channel, Kind, Priority, ProductCategory, Status
 from .intake import intake_device_errors
-from .selectors import engineers_active
+from .selectors import AGEING_BUCKETS, SLA_OUTCOMES, SLA_STEPS, engineers_active
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -118,6 +118,18 @@ class TicketFilterForm(BootstrapMixin, forms.Form):
     sort = forms.ChoiceField(label=_("Sort"), required=False, widget=QuickSelect, choices=[
         ("-created_at", _("Newest first")), ("created_at", _("Oldest first")), ("-updated_at", _("Recently updated")),
     ])
+    # Drill-down from the dashboard (dashboard/filters.py tickets_url): carried as hidden inputs.
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "")] + ProductCategory.choices, required=False,
+                                 widget=forms.HiddenInput)
+    partner = forms.IntegerField(label=_("Partner"), required=False, min_value=1, widget=forms.HiddenInput)
+    sla_step = forms.ChoiceField(label=_("SLA step"), required=False, widget=forms.HiddenInput,
+                                 choices=[("", "")] + [(s, s) for s in SLA_STEPS])
+    sla_outcome = forms.ChoiceField(label=_("SLA outcome"), required=False, widget=forms.HiddenInput,
+                                    choices=[("", "")] + [(o, o) for o in SLA_OUTCOMES])
+    settled_from = forms.DateField(label=_("Step done from"), required=False, widget=forms.HiddenInput)
+    settled_to = forms.DateField(label=_("Step done until"), required=False, widget=forms.HiddenInput)
+    ageing = forms.ChoiceField(label=_("Age"), required=False, widget=forms.HiddenInput,
+                               choices=[("", "")] + [(b, b) for b in AGEING_BUCKETS])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

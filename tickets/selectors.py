@@ -2,7 +2,7 @@
 import base64
 import re
 from collections.abc import Mapping
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -119,7 +119,59 @@ def ticket_filter(*, user, filters: Mapping[str, Any]) -> QuerySet[Ticket]:
         qs = qs.filter(updated_at__gte=updated_since)
     if q := filters.get("q"):
         qs = _search(qs, q)
+    if category := filters.get("category"):
+        qs = qs.filter(device__category=category)
+    if ageing := filters.get("ageing"):
+        qs = qs.filter(ageing_q(ageing, now=timezone.now()))
+    if filters.get("sla_step") or filters.get("sla_outcome"):
+        qs = qs.filter(_sla_clock_exists(filters))
     return qs
+
+
+# Dashboard drill-down (dashboard/filters.py). Ageing is wall-clock time since registration, open tickets.
+AGEING_BUCKETS: dict[str, tuple[timedelta | None, timedelta | None]] = {
+    "lt1h": (None, timedelta(hours=1)), "lt4h": (timedelta(hours=1), timedelta(hours=4)),
+    "lt24h": (timedelta(hours=4), timedelta(hours=24)), "lt3d": (timedelta(hours=24), timedelta(days=3)),
+    "older": (timedelta(days=3), None),
+}
+SLA_STEPS = ("preprocess", "dispatch", "first_reply", "solution", "callback")
+SLA_OUTCOMES = ("met", "breached", "open_breach", "warned")
+
+
+def ageing_q(bucket: str, *, now: datetime) -> Q:
+    """Open tickets registered [min, max) ago (ticket_status_created index: status IN … AND created_at range)."""
+    younger_than_min, older_than_max = AGEING_BUCKETS[bucket]
+    q = Q(status__in=sorted(OPEN_STATUSES))
+    if younger_than_min is not None:
+        q &= Q(created_at__lte=now - younger_than_min)
+    if older_than_max is not None:
+        q &= Q(created_at__gt=now - older_than_max)
+    return q
+
+
+def _sla_clock_exists(filters: Mapping[str, Any]):
+    """A clock of the step with the outcome: settled (met / breached) in the date range — the dashboard's
+    compliance figures —, or still open and breached / warned (sla_clock_breached, dash_clock_* indexes)."""
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Coalesce
+
+    from sla.models import SlaClock
+
+    clocks = SlaClock.objects.filter(ticket_id=OuterRef("pk"))
+    if step := filters.get("sla_step"):
+        clocks = clocks.filter(step=step)
+    outcome = filters.get("sla_outcome") or "breached"
+    if outcome in ("met", "breached"):
+        clocks = clocks.annotate(settled=Coalesce("met_at", "cancelled_at")).filter(state=outcome)
+        if start := filters.get("settled_from"):
+            clocks = clocks.filter(settled__gte=_day_start(start))
+        if end := filters.get("settled_to"):
+            clocks = clocks.filter(settled__lt=_day_start(end) + timezone.timedelta(days=1))
+    else:
+        clocks = clocks.filter(met_at__isnull=True, cancelled_at__isnull=True)
+        clocks = (clocks.filter(breached_at__isnull=False) if outcome == "open_breach"
+                  else clocks.filter(warned_at__isnull=False, breached_at__isnull=True))
+    return Exists(clocks)
 
 
 SORTS = {

@@ -31,8 +31,8 @@ def late_ticket(reception, manager, engineer):
 
 
 @pytest.mark.parametrize("width", [1280, 375], ids=["desk", "phone"])
-def test_clocks_and_bell(page, login, screenshot, reception, late_ticket, width):
-    from django.conf import settings; print("HOSTS", settings.ALLOWED_HOSTS)
+def test_clocks_and_bell(page, login, screenshot, settings, reception, late_ticket, width):
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]  # live_server with DEBUG=0
     page.set_viewport_size({"width": width, "height": 900})
     login(page, reception)
     page.goto(f"/tickets/{late_ticket.number}/")

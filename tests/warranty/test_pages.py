@@ -149,3 +149,11 @@ def test_queue_summary_template(ticket):
     html = render_to_string("tickets/_queue_warranty.html", {"t": ticket})
     assert 'data-testid="queue-warranty"' in html and "phone" not in html
     assert html.count('class="badge') == 2  # exchange, repair
+
+
+def test_managers_with_admin_access_find_the_policies_in_the_nav(manager_client, manager, reception_client):
+    assert 'data-testid="nav-warranty-policies"' not in reception_client.get("/tickets/").content.decode()
+    manager.is_staff = True
+    manager.save()
+    html = manager_client.get("/tickets/").content.decode()
+    assert 'href="/admin/warranty/warrantypolicy/"' in html

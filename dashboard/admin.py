@@ -1,0 +1,31 @@
+"""Policy is data: the KPI weights and period, and the supervisors' ratings, edited by managers."""
+from django.contrib import admin
+
+from .models import ExportJob, KpiPolicy, SupervisorRating
+
+
+@admin.register(KpiPolicy)
+class KpiPolicyAdmin(admin.ModelAdmin):
+    list_display = ("name", "effective_from", "period", "customer_weight", "supervisor_weight", "min_ratings")
+    ordering = ("-effective_from",)
+
+
+@admin.register(SupervisorRating)
+class SupervisorRatingAdmin(admin.ModelAdmin):
+    list_display = ("engineer", "period_start", "score", "scale", "by", "created_at")
+    list_filter = ("period_start", "scale")
+    exclude = ("by",)
+    autocomplete_fields = ()
+
+    def save_model(self, request, obj, form, change):
+        obj.by = request.user  # who rated is whoever entered it, never typed in
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "format", "state", "progress", "rows", "requested_by", "created_at", "finished_at")
+    readonly_fields = [f.name for f in ExportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,210 @@
+"""Exports of tickets, breaches and per-engineer KPI with the dashboard's filters, as CSV or Excel.
+
+Rows come from `.iterator(chunk_size=2000)` and are written as they come: a CSV streams to the browser
+(StreamingHttpResponse) or to a file; an Excel file is written by openpyxl in write_only mode (rows
+go to a temporary file, never held as cells), so memory stays flat for a year of tickets."""
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+from core.roles import Role, user_has_role
+from sla.clockmath import minutes_overdue
+from sla.models import SlaClock
+from tickets.models import Ticket
+
+from .choices import ExportFormat, ExportKind, ExportState
+from .filters import Filters
+from .models import ExportJob
+from .rollup import _prefix_q, day_bounds
+
+CHUNK = 2000
+PROGRESS_EVERY = 5000
+DIRECT_CSV_LIMIT = 20000  # above this the page offers a background export instead
+
+
+def _t(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _period(f: Filters) -> tuple[datetime, datetime]:
+    return day_bounds(f.date_from)[0], day_bounds(f.date_to)[1]
+
+
+def tickets_qs(f: Filters):
+    start, end = _period(f)
+    return Ticket.objects.filter(f.ticket_q(), created_at__gte=start, created_at__lt=end)
+
+
+def breaches_qs(f: Filters):
+    start, end = _period(f)
+    return SlaClock.objects.filter(_prefix_q(f.ticket_q(), "ticket__"), breached_at__gte=start, breached_at__lt=end)
+
+
+TICKET_FIELDS = ("number", "created_at", "status", "kind", "channel", "priority", "device__category",
+                 "engineer__username", "partner__code", "preprocessed_at", "dispatched_at", "replied_at", "solved_at",
+                 "called_back_at", "closed_at")
+
+
+def ticket_rows() -> tuple[list[str], Callable[[tuple], list]]:
+    header = [_("Number"), _("Registered"), _("Status"), _("Kind"), _("Channel"), _("Priority"), _("Category"),
+              _("Engineer"), _("Partner"), _("Pre-processed"), _("Dispatched"), _("Replied"), _("Solved"),
+              _("Called back"), _("Closed")]
+
+    def row(values: tuple) -> list:
+        return [v if not isinstance(v, datetime) else _t(v) for v in values]
+
+    return header, row
+
+
+def iter_rows(kind: str, f: Filters, *, now: datetime | None = None) -> tuple[list[str], Iterator[list], int]:
+    """(header, rows, total) — total from one COUNT so progress can be shown; rows are lazy."""
+    now = now or timezone.now()
+    if kind == ExportKind.TICKETS:
+        qs = tickets_qs(f).order_by("created_at", "id")
+        header, row = ticket_rows()
+        return header, (row(v) for v in qs.values_list(*TICKET_FIELDS).iterator(chunk_size=CHUNK)), qs.count()
+    if kind == ExportKind.BREACHES:
+        qs = breaches_qs(f).order_by("breached_at", "id")
+        header = [_("Number"), _("Step"), _("Round"), _("Due"), _("Done"), _("Minutes overdue"), _("Engineer"),
+                  _("Kind"), _("Priority")]
+        values = qs.values_list("ticket__number", "step", "round", "due_at", "met_at", "ticket__engineer__username",
+                                "ticket__kind", "ticket__priority")
+
+        def rows():
+            for number, step, rnd, due, met, eng, kind_, prio in values.iterator(chunk_size=CHUNK):
+                yield [number, step, rnd, _t(due), _t(met), minutes_overdue(due, met or now), eng or "", kind_, prio]
+
+        return header, rows(), qs.count()
+    if kind == ExportKind.KPI:
+        from .selectors import dashboard_figures  # the same numbers the page shows
+
+        figures = dashboard_figures(filters=f, now=now)
+        header = [_("Engineer"), _("Open"), _("Dispatched today"), _("Replies on time"), _("Replies"),
+                  _("Solutions on time"), _("Solutions"), _("Reopened after a failed callback"),
+                  _("Average satisfaction"), _("KPI"), _("How")]
+        rows = [[e.name, e.open, e.dispatched_today, e.replies_met, e.replies_total, e.solutions_met,
+                 e.solutions_total, e.reopened, e.satisfaction if e.satisfaction is not None else "",
+                 e.kpi.score if e.kpi and e.kpi.score is not None else "", e.kpi.formula if e.kpi else ""]
+                for e in figures["engineers"]]
+        return header, iter(rows), len(rows)
+    raise ValueError(kind)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(header: list[str], rows: Iterator[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # Excel opens a UTF-8 CSV with Chinese text correctly only with a BOM
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def _cell(value):
+    from decimal import Decimal
+
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def write_xlsx(path: str, header: list[str], rows: Iterator[list], *, on_row: Callable[[int], None] | None = None) -> int:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(header)
+    n = 0
+    for row in rows:
+        ws.append([_cell(v) for v in row])
+        n += 1
+        if on_row and n % PROGRESS_EVERY == 0:
+            on_row(n)
+    wb.save(path)
+    return n
+
+
+def write_csv(path: str, header: list[str], rows: Iterator[list], *, on_row: Callable[[int], None] | None = None) -> int:
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write("\ufeff")
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            n += 1
+            if on_row and n % PROGRESS_EVERY == 0:
+                on_row(n)
+    return n
+
+
+# --- the job --------------------------------------------------------------------------------------
+
+def _check_manager(user) -> None:
+    if not user_has_role(user, Role.MANAGER):
+        raise ApplicationError(_("Only managers export reports."), code="forbidden", status=403)
+
+
+@transaction.atomic
+def export_job_create(*, requested_by, kind: str, format: str, filters: Filters) -> ExportJob:
+    _check_manager(requested_by)
+    if kind not in ExportKind.values:
+        raise ApplicationError(_("Unknown export."), code="export_kind", field="kind")
+    if format not in ExportFormat.values:
+        raise ApplicationError(_("Unknown format."), code="export_format", field="format")
+    from .tasks import export_job_run_task  # lazy: tasks imports this module
+
+    job = ExportJob.objects.create(requested_by=requested_by, kind=kind, format=format, filters=filters.as_dict())
+    export_job_run_task.delay_on_commit(job.pk)
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob | None:
+    """Idempotent: a finished job is left alone; a redelivered message re-runs a job a lost worker left
+    running (the file is written under a new name, the row points at it only once it is complete)."""
+    claimed = ExportJob.objects.filter(pk=job_id, state__in=[ExportState.QUEUED, ExportState.RUNNING]).update(
+        state=ExportState.RUNNING, started_at=timezone.now(), progress=0)
+    if not claimed:
+        return None
+    job = ExportJob.objects.get(pk=job_id)
+    try:
+        header, rows, total = iter_rows(job.kind, Filters.from_dict(job.filters))
+
+        def progress(n: int) -> None:
+            ExportJob.objects.filter(pk=job.pk).update(progress=min(99, int(100 * n / max(total, 1))), rows=n)
+
+        with tempfile.NamedTemporaryFile(suffix=f".{job.format}") as tmp:
+            writer = write_xlsx if job.format == ExportFormat.XLSX else write_csv
+            n = writer(tmp.name, header, rows, on_row=progress)
+            tmp.seek(0)
+            name = f"{job.kind}-{job.pk}-{timezone.localtime():%Y%m%d-%H%M}.{job.format}"
+            job.file.save(name, File(tmp), save=False)
+        job.state, job.progress, job.rows, job.finished_at = ExportState.DONE, 100, n, timezone.now()
+        job.save(update_fields=["state", "progress", "rows", "file", "finished_at"])
+    except Exception as exc:  # the requester sees the failure instead of a spinner for ever
+        ExportJob.objects.filter(pk=job.pk).update(state=ExportState.FAILED, error=str(exc)[:300],
+                                                   finished_at=timezone.now())
+        raise
+    return job
+
+
+def export_job_get_for_user(*, user, pk: int) -> ExportJob:
+    """The requester or any manager; others get 404 (the file's existence is not revealed)."""
+    from django.shortcuts import get_object_or_404
+
+    job = get_object_or_404(ExportJob, pk=pk)
+    if job.requested_by_id != user.pk and not user_has_role(user, Role.MANAGER):
+        from django.http import Http404
+
+        raise Http404
+    return job
