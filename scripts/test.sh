@@ -41,4 +41,6 @@ log "pytest (PostgreSQL + Redis + Celery + Chromium)"
 mkdir -p test-artifacts
 # Playwright drives Chromium from the test thread while live_server serves: Django must allow it.
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
-exec "$PY" -m pytest "$@"
+# Two processes for two cores, each with its own test database (test_servicedesk_gw0, _gw1); a file
+# stays on one process, so tests that share a Redis db or start Celery workers never overlap.
+exec "$PY" -m pytest -n 2 --dist loadfile "$@"

@@ -47,8 +47,9 @@ def test_a_short_target_is_warned_breached_and_escalated_exactly_once(processes,
                              stop_event="preprocessed", calendar=WorkingCalendar.objects.get(always_open=True),
                              escalate_after_minutes=1, warning_to=["creator"], breach_to=["creator"],
                              escalation_to=["manager"])
-    # Registered 50 s ago on a 1-minute target: the warning (48 s) is due now, the breach in 10 s.
-    with time_machine.travel(timezone.now() - timedelta(seconds=50), tick=True):
+    # Registered 15 s ago on a 1-minute target: the warning (48 s) is due in ~33 s, the breach in ~45 s —
+    # room for the worker and beat to start on a loaded machine before the warning is due.
+    with time_machine.travel(timezone.now() - timedelta(seconds=15), tick=True):
         ticket = services.ticket_create(created_by=desk, **intake(channel="web"))
     clock = SlaClock.objects.get(ticket=ticket, step="preprocess")
     # The policy's smallest escalation step is a minute; the test brings it to 3 s after the breach.
@@ -58,7 +59,7 @@ def test_a_short_target_is_warned_breached_and_escalated_exactly_once(processes,
     processes.beat()
     wait_for(lambda: EmailDelivery.objects.filter(sent_at__isnull=False,
                                                  notification__event__kind="escalation").exists(),
-             timeout=45, what="the escalation e-mail", processes=processes)
+             timeout=120, what="the escalation e-mail", processes=processes)
     time.sleep(3)  # three more sweeps: nothing may be recorded or sent twice
     processes.stop_all()
 
@@ -69,7 +70,7 @@ def test_a_short_target_is_warned_breached_and_escalated_exactly_once(processes,
     assert events["breach"].at == clock.due_at == clock.breached_at
     assert events["warning"].at == clock.warn_at < events["breach"].at < events["escalation"].at
     for event in events.values():
-        assert timedelta(0) <= event.detected_at - event.at < timedelta(seconds=10)  # seen within seconds
+        assert timedelta(0) <= event.detected_at - event.at < timedelta(seconds=30)  # the SLA: seen within 30 s
         assert event.notified_at is not None
     assert sorted(Notification.objects.values_list("event__kind", "user__username")) == [
         ("breach", "desk"), ("escalation", "boss"), ("warning", "desk")]
