@@ -119,9 +119,12 @@ def main() -> None:
             time.sleep(1)
     finally:
         for proc in procs:
-            os.killpg(proc.pid, signal.SIGTERM)
+            os.kill(proc.pid, signal.SIGTERM)  # the main process: a warm shutdown finishes running tasks
         for proc in procs:
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
     delays = [(e.detected_at - e.at).total_seconds()
               for e in SlaEvent.objects.filter(clock_id__in=ids, kind="breach")]
     if len(delays) < args.clocks:

@@ -90,8 +90,7 @@ def warranty_decision_override(*, ticket: Ticket, actor, remedies: Sequence[str]
     decision = WarrantyDecision.objects.select_for_update().filter(ticket=ticket).first()
     if decision is None:
         raise ApplicationError(_("This ticket has no 三包 decision to override."), code="no_decision", status=409)
-    if exchanged_on is not None and exchanged_on < decision.decided_at.astimezone(timezone.get_current_timezone()
-                                                                                 ).date():
+    if exchanged_on is not None and exchanged_on < timezone.localdate(decision.decided_at):
         raise ApplicationError(_("The replacement cannot have been handed over before the ticket was registered."),
                                code="exchanged_before_ticket", field="exchanged_on", status=400)
     now = timezone.now()

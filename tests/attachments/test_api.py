@@ -68,7 +68,8 @@ def test_refused_files_leave_nothing_behind(reception_api, ticket_a, media_root,
 
 
 def test_text_renamed_jpg_gets_a_clear_message(reception_api, ticket_a):
-    response = reception_api.post(list_url(ticket_a), {"file": upload(TEXT, "photo.jpg")}, format="multipart")
+    response = reception_api.post(list_url(ticket_a), {"file": upload(TEXT, "photo.jpg")}, format="multipart",
+                                  HTTP_ACCEPT_LANGUAGE="en")
     assert "JPEG, PNG and PDF" in response.json()["errors"]["file"][0]
 
 

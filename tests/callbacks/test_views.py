@@ -129,7 +129,8 @@ def test_the_ticket_page_shows_the_callback_history(solved, reception, reception
     services.callback_record(callback=callback, actor=reception, reached=True, outcome="fixed", score_attitude=5,
                              score_quality=4, score_price=4)
     with translation.override("en"):
-        page = reception_client.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+        page = reception_client.get(reverse("tickets:detail", args=[ticket.number]),
+                                    HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="callback-history"' in page
     assert '<span data-testid="callback-scores">5/4/4</span>' in page
     assert "Callback: fixed" in page

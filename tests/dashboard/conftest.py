@@ -110,3 +110,13 @@ def history(people):
         h.clock = traveller
         tickets = build_history(h)
         yield {**people, **tickets, "traveller": traveller}
+
+
+@pytest.fixture
+def history_in_the_past(people):
+    """The same history, with the clock running again afterwards (a live server and a browser need it)."""
+    h = History(people["reception"], people["manager"], people["a"], people["b"])
+    with time_machine.travel(at(9), tick=False) as traveller:
+        h.clock = traveller
+        tickets = build_history(h)
+    return {**people, **tickets}

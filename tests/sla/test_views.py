@@ -189,7 +189,8 @@ def test_overlapping_windows_are_refused_in_the_admin(admin_client):
             "days-MIN_NUM_FORMS": 0, "days-MAX_NUM_FORMS": 1000,
             "windows-0-weekday": 0, "windows-0-opens": "08:00", "windows-0-closes": "12:00",
             "windows-1-weekday": 0, "windows-1-opens": "11:00", "windows-1-closes": "17:00"}
-    response = admin_client.post(reverse("admin:sla_workingcalendar_change", args=[calendar.pk]), data)
+    response = admin_client.post(reverse("admin:sla_workingcalendar_change", args=[calendar.pk]), data,
+                                 HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200 and "must not overlap" in response.content.decode()
     assert not calendar.windows.exists()
 

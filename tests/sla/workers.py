@@ -64,7 +64,8 @@ class Processes:
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
         process = self.running.pop(name)
         try:
-            os.killpg(process.pid, sig)
+            # SIGTERM to the main process is a warm shutdown; SIGKILL goes to the pool children too.
+            os.killpg(process.pid, sig) if sig == signal.SIGKILL else os.kill(process.pid, sig)
         except ProcessLookupError:
             pass
         try:

@@ -151,9 +151,14 @@ def test_queue_summary_template(ticket):
     assert html.count('class="badge') == 2  # exchange, repair
 
 
-def test_managers_with_admin_access_find_the_policies_in_the_nav(manager_client, manager, reception_client):
-    assert 'data-testid="nav-warranty-policies"' not in reception_client.get("/tickets/").content.decode()
-    manager.is_staff = True
+def test_managers_with_admin_access_find_the_policies_in_the_nav(manager_client, manager):
+    assert 'data-testid="nav-warranty-policies"' not in manager_client.get("/tickets/").content.decode()
+    manager.is_staff = True  # the admin needs staff status besides the manager group's permissions
     manager.save()
-    html = manager_client.get("/tickets/").content.decode()
-    assert 'href="/admin/warranty/warrantypolicy/"' in html
+    assert 'href="/admin/warranty/warrantypolicy/"' in manager_client.get("/tickets/").content.decode()
+
+
+def test_a_replacement_cannot_predate_the_ticket(manager_client, ticket):
+    response = override(manager_client, ticket, exchanged_on=ago(30))
+    assert 'data-testid="error-exchanged_on"' in response.content.decode()
+    assert not WarrantyDecision.objects.get(ticket=ticket).is_overridden

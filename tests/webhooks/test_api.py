@@ -146,7 +146,8 @@ def test_api_key_needs_the_webhooks_scope(partner_a):
 def test_admin_lists_deliveries_with_attempts_and_redelivers(admin_client, partner_a, manager, receiver):
     delivery = delivery_of(partner_a, manager, url=receiver.url)
     services.webhook_delivery_attempt(delivery_id=delivery.pk)
-    page = admin_client.get(reverse("admin:webhooks_webhookdelivery_change", args=[delivery.pk]))
+    page = admin_client.get(reverse("admin:webhooks_webhookdelivery_change", args=[delivery.pk]),
+                            HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and b"webhook attempt" in page.content.lower()
     assert admin_client.get(reverse("admin:webhooks_webhookendpoint_changelist")).status_code == 200
     response = admin_client.post(reverse("admin:webhooks_webhookdelivery_changelist"),
