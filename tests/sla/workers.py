@@ -41,7 +41,7 @@ class Processes:
     def __init__(self, tmp: Path, **env: str):
         self.tmp, self.running, self.logs = tmp, {}, {}
         self.env = {**os.environ, "DATABASE_URL": sla_test_database_url(), "REDIS_URL": sla_test_broker_url(),
-                    "DJANGO_SETTINGS_MODULE": "servicedesk.settings", "CONN_MAX_AGE": "0",
+                    "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
                     "SERVICEDESK_VAR_DIR": str(tmp / "var"), "PYTHONUNBUFFERED": "1",
                     "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
                     "EMAIL_FILE_PATH": str(tmp / "mail"), **env}

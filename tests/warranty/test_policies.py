@@ -183,7 +183,7 @@ def test_admin_edit_of_an_unused_version_is_in_place(admin_manager_client):
 def test_admin_refuses_a_policy_the_engine_could_not_use(admin_manager_client, changes, message):
     v1 = WarrantyPolicy.objects.get(code="phone")
     response = admin_manager_client.post(f"/admin/warranty/warrantypolicy/{v1.pk}/change/",
-                                         _admin_post_data(v1, **changes))
+                                         _admin_post_data(v1, **changes), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200  # the form again, with errors
     assert message in response.content.decode()
     assert WarrantyPolicy.objects.filter(code="phone").count() == 1
