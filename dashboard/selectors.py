@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.core.cache import cache
 from django.utils import timezone
 
 from callbacks.models import Complaint
@@ -24,7 +25,7 @@ from tickets.selectors import AGEING_BUCKETS
 from .filters import Filters
 from .kpi import DEFAULT_RULE, KpiRule, kpi_score, period_bounds
 from .models import KpiPolicy, RollupDay, StepDay, SupervisorRating, VolumeDay
-from .rollup import _prefix_q, collect, day_bounds
+from .rollup import _prefix_q, collect, day_bounds, hist_version
 
 STEPS = list(Step)
 LIST_LIMIT = 25
@@ -94,8 +95,31 @@ class EngineerRow:
         return (self.satisfaction_sum / self.satisfaction_count).quantize(Decimal("0.01"))
 
 
-def _hist(raw: dict) -> Counter:
-    return Counter({int(k): v for k, v in raw.items()})
+def _merge(qs, out: dict[str, Counter]) -> dict[str, Counter]:
+    for step, hist in qs.values_list("step", "hist"):
+        counter = out.setdefault(step, Counter())
+        for minutes, n in hist.items():
+            counter[int(minutes)] += n
+    return out
+
+
+def _merged_hists(qs, f: Filters, today: date) -> dict[str, Counter]:
+    """step → minutes histogram summed over the period's rows (bucketed: dashboard.rollup.minutes_bucket).
+    Days before today are final, so their sum is cached (keyed by the rollup version, which every rebuild of
+    a past day changes); only today's rows are merged on each view."""
+    out: dict[str, Counter] = {}
+    closed_to = min(f.date_to, today - timedelta(days=1))
+    if f.date_from <= closed_to:
+        key = f"dash:hist:{hist_version()}:{f.query()}:{closed_to}"
+        closed = cache.get(key)
+        if closed is None:
+            closed = _merge(qs.filter(day__lte=closed_to), {})
+            cache.set(key, closed, 24 * 3600)
+        for step, hist in closed.items():
+            out.setdefault(step, Counter()).update(hist)
+    if f.date_from <= today <= f.date_to:
+        _merge(qs.filter(day=today), out)
+    return out
 
 
 def _period_rows(f: Filters):
@@ -110,8 +134,9 @@ def _period_rows(f: Filters):
     base = StepDay.objects.filter(period, dim=dim, value=value)
     vbase = VolumeDay.objects.filter(dim=dim, value=value)
     owner = Q(engineer_id=f.engineer_id) if f.engineer_id else Q(engineer__isnull=True)
-    totals = [(r["day"], r["step"], r["met"], r["breached"], _hist(r["hist"]))
-              for r in base.filter(owner).values("day", "step", "met", "breached", "hist")]
+    totals = [(r["day"], r["step"], r["met"], r["breached"], None)
+              for r in base.filter(owner).values("day", "step", "met", "breached")]
+    totals.extend((None, step, 0, 0, hist) for step, hist in _merged_hists(base.filter(owner), f, today).items())
     eng_steps = {}
     eng_qs = base.filter(engineer_id=f.engineer_id) if f.engineer_id else base.filter(engineer__isnull=False)
     for r in eng_qs.values("engineer_id", "step").annotate(m=Sum("met"), b=Sum("breached")):
@@ -186,7 +211,12 @@ def kpi_for_engineers(*, day: date, engineer_ids: list[int] | None) -> dict:
 
 
 def _open_clocks(f: Filters):
-    return SlaClock.objects.filter(_prefix_q(f.ticket_q(), "ticket__"), met_at__isnull=True, cancelled_at__isnull=True)
+    """An open clock belongs to an open ticket (closing stops or cancels them all): under a filter the plan
+    starts from the few open tickets and probes the partial dash_clock_*_t indexes."""
+    q = _prefix_q(f.ticket_q(), "ticket__")
+    if f.ticket_q():
+        q &= Q(ticket__status__in=sorted(OPEN_STATUSES))
+    return SlaClock.objects.filter(q, met_at__isnull=True, cancelled_at__isnull=True)
 
 
 def dashboard_figures(*, filters: Filters, now: datetime | None = None) -> dict:
@@ -200,7 +230,10 @@ def dashboard_figures(*, filters: Filters, now: datetime | None = None) -> dict:
         if step in steps:
             steps[step].met += met
             steps[step].breached += breached
-            steps[step].hist.update(hist)
+            if hist:
+                steps[step].hist.update(hist)
+        if day is None:
+            continue
         by_day[day][0] += met
         by_day[day][1] += breached
 
@@ -209,11 +242,13 @@ def dashboard_figures(*, filters: Filters, now: datetime | None = None) -> dict:
     whens = [When(created_at__gt=now - hi, created_at__lte=now - (lo or timedelta(0)), then=Value(key))
              for key, (lo, hi) in AGEING_BUCKETS.items() if hi is not None]
     backlog_rows = tickets.annotate(bucket=Case(*whens, default=Value("older"), output_field=CharField())).values(
-        "status", "bucket").annotate(n=Count("id"))
+        "status", "bucket", "engineer_id").annotate(n=Count("id"))
     backlog: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(AGEING_BUCKETS, 0))
-    for r in backlog_rows:
+    open_by_eng: dict[int, int] = defaultdict(int)
+    for r in backlog_rows:  # one pass over the open tickets: ageing by status, and open per engineer
         backlog[r["status"]][r["bucket"]] += r["n"]
-    open_by_eng = dict(tickets.filter(engineer__isnull=False).values_list("engineer_id").annotate(n=Count("id")))
+        if r["engineer_id"]:
+            open_by_eng[r["engineer_id"]] += r["n"]
 
     # Open breaches, worst (longest overdue) first; the escalation's recipients next to each.
     breached_qs = _open_clocks(f).filter(breached_at__isnull=False)

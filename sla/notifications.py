@@ -81,8 +81,8 @@ def notifications_create_for_events(*, event_ids: Iterable[int]) -> list[int]:
     """In-app notifications and e-mail outbox rows for events just claimed (same transaction as the
     claim). Returns the ids of the e-mail deliveries to send after commit."""
     events = list(SlaEvent.objects.filter(pk__in=list(event_ids)).select_related("clock__ticket", "clock__target")
-                  .only("kind", "clock__step", "clock__due_at", "clock__ticket__number", "clock__ticket__engineer",
-                        "clock__ticket__created_by", "clock__target__warning_to", "clock__target__breach_to",
+                  .only("kind", "at", "clock__step", "clock__round", "clock__due_at", "clock__ticket__number",
+                        "clock__ticket__engineer", "clock__ticket__created_by", "clock__ticket__partner", "clock__target__warning_to", "clock__target__breach_to",
                         "clock__target__escalation_to"))
     if not events:
         return []
@@ -107,7 +107,26 @@ def notifications_create_for_events(*, event_ids: Iterable[int]) -> list[int]:
                            body=bodies[n.event_id], created_at=now)
              for n in rows if users[n.user_id].email]
     EmailDelivery.objects.bulk_create(mails)
+    _partner_webhooks(events)
     return [m.pk for m in mails]
+
+
+def _partner_webhooks(events: list[SlaEvent]) -> None:
+    """`sla.breached` for the partner whose ticket it is (webhooks app), in the same transaction; the key
+    makes a second call for the same event a no-op."""
+    breaches = [e for e in events if e.kind == SlaEventKind.BREACH and e.clock.ticket.partner_id]
+    if not breaches:
+        return
+    from tickets.models import Ticket
+    from webhooks.choices import WebhookEvent
+    from webhooks.services import webhook_event_emit
+
+    tickets = Ticket.objects.in_bulk({e.clock.ticket_id for e in breaches})  # whole rows for the payload
+    for event in breaches:
+        clock = event.clock
+        webhook_event_emit(tickets[clock.ticket_id], WebhookEvent.SLA_BREACHED, {
+            "step": clock.step, "round": clock.round, "due_at": clock.due_at.isoformat(),
+            "breached_at": event.at.isoformat()}, key=f"sla-breach:{event.pk}", at=event.at)
 
 
 # --- the bell -------------------------------------------------------------------------------------

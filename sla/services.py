@@ -22,7 +22,7 @@ from .lifecycle import (
     ACTION_EVENTS, PAUSE, RESUME, ClockView, TargetView, clock_schedule, next_check, plan_event,
 )
 from .models import ClockPause, SlaClock
-from .snapshot import PolicySnap, Snapshot, TargetSnap, policy_for_ticket, snapshot_get
+from .snapshot import PolicySnap, Snapshot, TargetSnap, policy_for_ticket, snapshot_get, snapshot_reset
 
 STEP_ORDER = {step: index for index, step in enumerate(Step.values)}
 SCHEDULE_FIELDS = ["due_at", "warn_at", "escalate_at", "next_check_at"]
@@ -45,11 +45,15 @@ class _Work:
 
     # -- reading ---------------------------------------------------------------------------------
     def target(self, clock: SlaClock) -> TargetSnap:
-        policy = self.snapshot.policy(clock.policy_id)
-        target = next((t for t in policy.targets if t.id == clock.target_id), None) if policy else None
-        if target is None:
-            raise LookupError(f"SLA target {clock.target_id} is not in the snapshot")
-        return target
+        for attempt in range(2):
+            policy = self.snapshot.policy(clock.policy_id)
+            target = next((t for t in policy.targets if t.id == clock.target_id), None) if policy else None
+            if target is not None:
+                return target
+            if attempt == 0:  # a version saved since this process loaded its copy (cache down?): reload once
+                snapshot_reset()
+                self.snapshot = snapshot_get()
+        raise LookupError(f"SLA target {clock.target_id} is not in the snapshot")
 
     def current(self) -> list[SlaClock]:
         """The newest round of each step: earlier rounds are history."""

@@ -13,6 +13,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     # Tests render templates without running collectstatic: plain storage, no manifest lookup.
+    # live_server answers as localhost; with DEBUG=0 an empty ALLOWED_HOSTS would refuse every page.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost", "127.0.0.1"]
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     # PBKDF2 costs ~0.3 s a password on CI's 2 cores and every user fixture sets one: hash fast in tests.

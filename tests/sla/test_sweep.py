@@ -161,3 +161,28 @@ def test_the_command_sweeps_and_can_notify_in_place(create_ticket, people, capsy
     out = capsys.readouterr().out
     assert "1 due clocks handled" in out and "1 events notified" in out
     assert Notification.objects.filter(event__kind="breach").count() == 1
+
+
+def test_a_partners_ticket_breach_is_a_webhook_once(create_ticket, people):
+    from partners.models import Partner, PartnerKind
+    from webhooks.models import WebhookDelivery
+    from webhooks.services import webhook_endpoint_create
+
+    partner = Partner.objects.create(code="shop", name="网店", kind=PartnerKind.STORE)
+    webhook_endpoint_create(partner=partner, url="https://shop.example.com/hook", events=["sla.breached"])
+    with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False) as t:
+        ticket = create_ticket()
+        ticket.__class__.objects.filter(pk=ticket.pk).update(partner=partner)
+        t.move_to(at(2026, 3, 2, 10, 31))
+        sla_sweep(now=timezone.now())
+        ids = list(SlaEvent.objects.values_list("pk", flat=True))
+        sla_events_notify(event_ids=ids)
+        Notification.objects.all().delete()  # as if the claim were lost: the webhook key still holds
+        SlaEvent.objects.update(notified_at=None)
+        sla_events_notify(event_ids=ids)
+
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.event, delivery.ticket_id) == ("sla.breached", ticket.pk)
+    data = delivery.payload["data"]
+    assert (data["step"], data["due_at"], data["ticket"]["number"]) == (
+        "preprocess", "2026-03-02T10:30:00+08:00", ticket.number)
