@@ -125,8 +125,9 @@ def _partner_webhooks(events: list[SlaEvent]) -> None:
     for event in breaches:
         clock = event.clock
         webhook_event_emit(tickets[clock.ticket_id], WebhookEvent.SLA_BREACHED, {
-            "step": clock.step, "round": clock.round, "due_at": clock.due_at.isoformat(),
-            "breached_at": event.at.isoformat()}, key=f"sla-breach:{event.pk}", at=event.at)
+            # Beijing offset, as every other time the API emits.
+            "step": clock.step, "round": clock.round, "due_at": timezone.localtime(clock.due_at).isoformat(),
+            "breached_at": timezone.localtime(event.at).isoformat()}, key=f"sla-breach:{event.pk}", at=event.at)
 
 
 # --- the bell -------------------------------------------------------------------------------------
