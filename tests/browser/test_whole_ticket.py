@@ -110,6 +110,8 @@ def _engineer_works_on_site(page, number: str) -> None:
     page.locator("#id_complete-fix").fill("更换启动电容，试机制冷正常")
     page.locator("#id_complete-old_parts_taken_back").select_option("yes")
     page.get_by_test_id("do-complete").click()
+    # the swap after "done" redraws the receipt form; typing before it lands is lost
+    expect(page.get_by_test_id("do-confirm")).to_be_visible()
     page.locator("#id_payment-receipt_number").fill("SJ-0001")
     page.get_by_test_id("do-payment").click()
     expect(page.get_by_test_id("fee")).to_contain_text("SJ-0001")
