@@ -12,6 +12,8 @@ and export 100,000 tickets to Excel measuring peak memory.
 `fill` derives each ticket's clocks from its SOP stamps with the default policy's targets (met or
 breached by the stamps; still open → running, warned or breached against "now"; left open on a
 closed ticket → cancelled) and a rated callback for every called-back ticket, all as INSERT … SELECT.
+ON CONFLICT DO NOTHING: another bench may be creating tickets (and their clocks, through the services)
+in the same database while this runs; those rows are kept.
 """
 import argparse
 import resource
@@ -51,6 +53,7 @@ SELECT id, %(policy)s, %(target)s, %(step)s, 1,
 FROM (SELECT id, status, status_changed_at, {start} AS start, {stop} AS stop,
              {start} + %(minutes)s * interval '1 minute' AS due
       FROM tickets_ticket WHERE {start} IS NOT NULL) t
+ON CONFLICT DO NOTHING
 """
 
 CALLBACK_SQL = """
@@ -61,6 +64,7 @@ SELECT 'solution', id, customer_id, device_id, %(policy)s, 'done', solved_at + i
     solved_at + interval '20 minutes', 1, called_back_at, 'fixed', true, 3 + (id %% 3), 2 + (id %% 4),
     1 + (id %% 5), '', called_back_at, created_by_id, false, solved_at
 FROM tickets_ticket WHERE called_back_at IS NOT NULL AND solved_at IS NOT NULL
+ON CONFLICT DO NOTHING
 """
 
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
-from django.core.cache import cache
 from django.utils import timezone
 
 from callbacks.models import Complaint
@@ -25,7 +24,8 @@ from tickets.selectors import AGEING_BUCKETS
 from .filters import Filters
 from .kpi import DEFAULT_RULE, KpiRule, kpi_score, period_bounds
 from .models import KpiPolicy, RollupDay, StepDay, SupervisorRating, VolumeDay
-from .rollup import _prefix_q, collect, day_bounds, hist_version
+from .period import period_rows
+from .rollup import _prefix_q, day_bounds
 
 STEPS = list(Step)
 LIST_LIMIT = 25
@@ -95,96 +95,6 @@ class EngineerRow:
         return (self.satisfaction_sum / self.satisfaction_count).quantize(Decimal("0.01"))
 
 
-def _merge(qs, out: dict[str, Counter]) -> dict[str, Counter]:
-    for step, hist in qs.values_list("step", "hist"):
-        counter = out.setdefault(step, Counter())
-        for minutes, n in hist.items():
-            counter[int(minutes)] += n
-    return out
-
-
-def _merged_hists(qs, f: Filters, today: date) -> dict[str, Counter]:
-    """step → minutes histogram summed over the period's rows (bucketed: dashboard.rollup.minutes_bucket).
-    Days before today are final, so their sum is cached (keyed by the rollup version, which every rebuild of
-    a past day changes); only today's rows are merged on each view."""
-    out: dict[str, Counter] = {}
-    closed_to = min(f.date_to, today - timedelta(days=1))
-    if f.date_from <= closed_to:
-        key = f"dash:hist:{hist_version()}:{f.query()}:{closed_to}"
-        closed = cache.get(key)
-        if closed is None:
-            closed = _merge(qs.filter(day__lte=closed_to), {})
-            cache.set(key, closed, 24 * 3600)
-        for step, hist in closed.items():
-            out.setdefault(step, Counter()).update(hist)
-    if f.date_from <= today <= f.date_to:
-        _merge(qs.filter(day=today), out)
-    return out
-
-
-def _period_rows(f: Filters):
-    """(totals [(day, step, met, breached, hist)], per engineer {(eng, step): [met, breached]},
-    volume totals {day: [registered, sat_sum, sat_n]}, per engineer volume {eng: {...}}) over the period."""
-    today = timezone.localdate()
-    sl = f.rollup_slice()
-    if sl is None:
-        return _live_rows(f, today)
-    dim, value = sl
-    period = Q(day__gte=f.date_from, day__lte=f.date_to)
-    base = StepDay.objects.filter(period, dim=dim, value=value)
-    vbase = VolumeDay.objects.filter(dim=dim, value=value)
-    owner = Q(engineer_id=f.engineer_id) if f.engineer_id else Q(engineer__isnull=True)
-    totals = [(r["day"], r["step"], r["met"], r["breached"], None)
-              for r in base.filter(owner).values("day", "step", "met", "breached")]
-    totals.extend((None, step, 0, 0, hist) for step, hist in _merged_hists(base.filter(owner), f, today).items())
-    eng_steps = {}
-    eng_qs = base.filter(engineer_id=f.engineer_id) if f.engineer_id else base.filter(engineer__isnull=False)
-    for r in eng_qs.values("engineer_id", "step").annotate(m=Sum("met"), b=Sum("breached")):
-        eng_steps[(r["engineer_id"], r["step"])] = [r["m"], r["b"]]
-    vol = {r["day"]: [r["registered"], r["satisfaction_sum"], r["satisfaction_count"]]
-           for r in vbase.filter(period, owner).values("day", "registered", "satisfaction_sum", "satisfaction_count")}
-    in_period = Q(day__gte=f.date_from, day__lte=f.date_to)
-    eng_vol_qs = vbase.filter(in_period | Q(day=today))
-    eng_vol_qs = eng_vol_qs.filter(engineer_id=f.engineer_id) if f.engineer_id else eng_vol_qs.filter(
-        engineer__isnull=False)
-    eng_vol = {r["engineer_id"]: r for r in eng_vol_qs.values("engineer_id").annotate(
-        dispatched_today=Sum("dispatched", filter=Q(day=today)),
-        reopened=Sum("callbacks_failed", filter=in_period),
-        sat_sum=Sum("satisfaction_sum", filter=in_period), sat_n=Sum("satisfaction_count", filter=in_period))}
-    return totals, eng_steps, vol, eng_vol
-
-
-def _live_rows(f: Filters, today: date):
-    """Two or more slices at once: no rollup answers them, so the same collector runs over the period."""
-    start, _ = day_bounds(min(f.date_from, today))
-    _, end = day_bounds(max(f.date_to, today))
-    steps, volume = collect(start, end, ticket_q=f.ticket_q(with_engineer=False), all_slices=False)
-    in_period = lambda d: f.date_from <= d <= f.date_to  # noqa: E731
-    want_owner = f.engineer_id
-    totals, eng_steps, vol, eng_vol = [], {}, {}, {}
-    for (day, step, eng, _dim, _value), acc in steps.items():
-        if not in_period(day):
-            continue
-        if eng == want_owner:
-            totals.append((day, step, acc.met, acc.breached, acc.hist))
-        if eng is not None and (not f.engineer_id or eng == f.engineer_id):
-            pair = eng_steps.setdefault((eng, step), [0, 0])
-            pair[0] += acc.met
-            pair[1] += acc.breached
-    for (day, eng, _dim, _value), acc in volume.items():
-        if eng == want_owner and in_period(day):
-            vol[day] = [acc.registered, acc.satisfaction_sum, acc.satisfaction_count]
-        if eng is not None and (not f.engineer_id or eng == f.engineer_id):
-            row = eng_vol.setdefault(eng, {"dispatched_today": 0, "reopened": 0, "sat_sum": Decimal(0), "sat_n": 0})
-            if day == today:
-                row["dispatched_today"] += acc.dispatched
-            if in_period(day):
-                row["reopened"] += acc.callbacks_failed
-                row["sat_sum"] += acc.satisfaction_sum
-                row["sat_n"] += acc.satisfaction_count
-    return totals, eng_steps, vol, eng_vol
-
-
 def kpi_rule_for(day: date) -> tuple[KpiRule, KpiPolicy | None]:
     policy = KpiPolicy.objects.filter(effective_from__lte=day).order_by("-effective_from", "-id").first()
     if policy is None:
@@ -222,7 +132,8 @@ def _open_clocks(f: Filters):
 def dashboard_figures(*, filters: Filters, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     f = filters
-    totals, eng_steps, vol, eng_vol = _period_rows(f)
+    rows = period_rows(f, timezone.localdate(now))
+    totals, eng_steps, vol, eng_vol = rows.totals, rows.eng_steps, rows.vol, rows.eng_vol
 
     steps = {s.value: StepFigure(step=s.value, label=str(s.label)) for s in STEPS}
     by_day: dict[date, list] = defaultdict(lambda: [0, 0])
