@@ -1,20 +1,30 @@
 from rest_framework import serializers
 
+from core.representation import DirectOutput, iso_datetime
+
 from .models import SlaClock
 from .services import STEP_ORDER
 
 
+def started_clocks_in_order(clocks) -> list[SlaClock]:
+    return sorted((c for c in clocks if c.started_at is not None), key=lambda c: (STEP_ORDER[c.step], c.round))
+
+
 class SlaClockListSerializer(serializers.ListSerializer):
     """Started clocks only (a step not reached yet has no clock to show), in SOP order, newest round last.
-    Reads the prefetched clocks when the queryset has them (tickets.selectors.with_clocks)."""
+    Reads the prefetched clocks when the queryset has them."""
 
     def to_representation(self, data):
-        clocks = data.all() if hasattr(data, "all") else data
-        shown = sorted((c for c in clocks if c.started_at is not None), key=lambda c: (STEP_ORDER[c.step], c.round))
-        return super().to_representation(shown)
+        return super().to_representation(started_clocks_in_order(data.all() if hasattr(data, "all") else data))
 
 
-class SlaClockOutput(serializers.ModelSerializer):
+class SlaClockOutput(DirectOutput, serializers.ModelSerializer):
+    def represent(self, clock: SlaClock) -> dict:
+        return {"step": clock.step, "round": clock.round, "state": clock.state,
+                "started_at": iso_datetime(clock.started_at), "due_at": iso_datetime(clock.due_at),
+                "met_at": iso_datetime(clock.met_at), "breached_at": iso_datetime(clock.breached_at),
+                "paused_seconds": clock.paused_seconds, "pause_reason": clock.pause_reason}
+
     class Meta:
         model = SlaClock
         fields = ("step", "round", "state", "started_at", "due_at", "met_at", "breached_at", "paused_seconds",

@@ -35,9 +35,12 @@ def test_a_solution_makes_a_callback_due_in_twenty_minutes(walk):
 
 
 def test_the_policy_in_force_is_stored_and_a_later_policy_applies_to_new_callbacks_only(walk):
-    first = walk(phone="+8613800138001")
-    CallbackPolicy.objects.create(name="快速回访", effective_from=timezone.now() - timedelta(seconds=1), due_minutes=5)
-    second = walk(phone="+8613800138002")
+    # Inside working hours: after hours a due time moves to the next morning whatever the policy says.
+    with time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=SH), tick=False):
+        first = walk(phone="+8613800138001")
+        CallbackPolicy.objects.create(name="快速回访", effective_from=timezone.now() - timedelta(seconds=1),
+                                      due_minutes=5)
+        second = walk(phone="+8613800138002")
     old, new = Callback.objects.get(ticket=first), Callback.objects.get(ticket=second)
     assert old.policy.due_minutes == 20 and new.policy.due_minutes == 5
     assert new.due_at - second.solved_at <= timedelta(minutes=5) < old.due_at - first.solved_at

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.fields import ImeiField, PastDateField, PhoneField
-from sla.serializers import SlaClockOutput
+from core.representation import DirectOutput, iso_date, iso_datetime
+from sla.serializers import SlaClockOutput, started_clocks_in_order
 from tickets.choices import Channel, Kind, Priority, ProductCategory, Status
 from tickets.intake import intake_device_errors
 from tickets.models import Customer, Device, Ticket, TicketEvent
@@ -78,29 +79,58 @@ class FieldsBuiltOnce:
         return copy.deepcopy(built)
 
 
-class CustomerOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class CustomerOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
+    def represent(self, customer: Customer) -> dict:
+        return {"name": customer.name, "phone": customer.phone}
+
     class Meta:
         model = Customer
         fields = ("name", "phone")
 
 
-class DeviceOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class DeviceOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
+    def represent(self, d: Device) -> dict:
+        return {"category": d.category, "component": d.component, "brand": d.brand, "model": d.model,
+                "imei": d.imei, "serial": d.serial, "purchase_date": iso_date(d.purchase_date),
+                "invoice_number": d.invoice_number, "invoice_date": iso_date(d.invoice_date),
+                "warranty_card_number": d.warranty_card_number, "factory_date": iso_date(d.factory_date),
+                "sold_online": d.sold_online}
+
     class Meta:
         model = Device
         fields = ("category", "component", "brand", "model", "imei", "serial", "purchase_date",
                   "invoice_number", "invoice_date", "warranty_card_number", "factory_date", "sold_online")
 
 
-class TicketOutput(FieldsBuiltOnce, serializers.ModelSerializer):
+class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
     customer = CustomerOutput()
     device = DeviceOutput(allow_null=True)
     engineer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display")
     partner = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    # SLA clocks of the steps reached so far (prefetched by tickets.selectors.with_clocks in lists).
-    clocks = SlaClockOutput(many=True, read_only=True, source="sla_clocks")
-    # The 三包 decision stored at registration (joined by tickets.selectors.LIST_RELATED); null if none.
+    # SLA clocks of the steps reached so far (in lists: loaded for the page by tickets.selectors.attach_clocks).
+    clocks = SlaClockOutput(many=True, read_only=True, source="sla_clocks")  # generic path; see _clocks_of
+    # The 三包 decision stored at registration (prefetched by tickets.selectors.with_list_related); null if none.
     warranty = WarrantySummaryOutput(source="warranty_decision", read_only=True, allow_null=True)
+
+    def represent(self, t: Ticket) -> dict:
+        decision = getattr(t, "warranty_decision", None)  # a missing reverse one-to-one raises AttributeError
+        return {
+            "id": t.pk, "number": t.number, "status": t.status, "status_display": t.get_status_display(),
+            "kind": t.kind, "channel": t.channel, "priority": t.priority,
+            "customer": CUSTOMER.represent(t.customer),
+            "device": DEVICE.represent(t.device) if t.device_id else None,
+            "partner": t.partner.code if t.partner_id else None, "partner_reference": t.partner_reference,
+            "engineer": t.engineer.username if t.engineer_id else None,
+            "fault_description": t.fault_description, "wait_reason": t.wait_reason,
+            "created_at": iso_datetime(t.created_at), "updated_at": iso_datetime(t.updated_at),
+            "preprocessed_at": iso_datetime(t.preprocessed_at), "dispatched_at": iso_datetime(t.dispatched_at),
+            "replied_at": iso_datetime(t.replied_at), "solved_at": iso_datetime(t.solved_at),
+            "called_back_at": iso_datetime(t.called_back_at), "closed_at": iso_datetime(t.closed_at),
+            "next_due_at": iso_datetime(t.next_due_at), "version": t.version,
+            "clocks": [CLOCK.represent(clock) for clock in started_clocks_in_order(_clocks_of(t))],
+            "warranty": WARRANTY.represent(decision) if decision is not None else None,
+        }
 
     class Meta:
         model = Ticket
@@ -109,6 +139,15 @@ class TicketOutput(FieldsBuiltOnce, serializers.ModelSerializer):
                   "engineer", "fault_description", "wait_reason", "created_at", "updated_at", "preprocessed_at",
                   "dispatched_at", "replied_at", "solved_at", "called_back_at", "closed_at", "next_due_at", "version",
                   "clocks", "warranty")
+
+
+def _clocks_of(ticket: Ticket):
+    listed = getattr(ticket, "listed_clocks", None)
+    return ticket.sla_clocks.all() if listed is None else listed
+
+
+# Stateless: `represent` reads only its argument, so one instance of each serves every request.
+CUSTOMER, DEVICE, CLOCK, WARRANTY = CustomerOutput(), DeviceOutput(), SlaClockOutput(), WarrantySummaryOutput()
 
 
 class TicketEventOutput(serializers.ModelSerializer):

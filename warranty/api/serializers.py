@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.fields import PastDateField
+from core.representation import DirectOutput, iso_date, iso_datetime
 from tickets.choices import ProductCategory
 
 from ..choices import FaultKind, Remedy
@@ -113,9 +114,23 @@ class WarrantyIntakeInput(serializers.Serializer):
     documents_altered = serializers.BooleanField(required=False, default=False)
 
 
-class WarrantySummaryOutput(serializers.Serializer):
+class WarrantySummaryOutput(DirectOutput, serializers.Serializer):
     """The decision stored with a ticket. `remedies` are what the customer may choose now: a manager's
     override replaces the computed ones (`overridden` is then true)."""
+
+    def represent(self, decision) -> dict:
+        policy = decision.policy
+        return {
+            "remedies": [_remedy(remedy) for remedy in decision.effective_remedies],
+            "missing_documents": [str(doc) for doc in decision.effective_missing_documents],
+            "reasons": [{"code": reason["code"], "message": message_for_language(reason),
+                         "message_zh": reason["message_zh"], "message_en": reason["message_en"],
+                         "rule": reason["rule"]} for reason in decision.reasons],
+            "policy": {"code": policy.code, "version": policy.version, "name": policy.name},
+            "overridden": decision.is_overridden,
+            "override_reason": decision.override_reason,
+            "decided_at": iso_datetime(decision.decided_at),
+        }
 
     remedies = RemedyOutput(many=True, source="effective_remedies")
     missing_documents = serializers.ListField(child=serializers.CharField(), source="effective_missing_documents")
@@ -124,3 +139,11 @@ class WarrantySummaryOutput(serializers.Serializer):
     overridden = serializers.BooleanField(source="is_overridden")
     override_reason = serializers.CharField()
     decided_at = serializers.DateTimeField()
+
+
+def _remedy(remedy: dict) -> dict:
+    """RemedyOutput of one stored remedy: `missing_documents` only when the remedy has the key."""
+    shown = {"remedy": remedy["remedy"], "until": iso_date(remedy.get("until")), "charge": remedy["charge"]}
+    if "missing_documents" in remedy:
+        shown["missing_documents"] = [str(doc) for doc in remedy["missing_documents"]]
+    return shown
