@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Q, Sum
+from django.db.models import Case, F, JSONField, Q, Sum, When
 
 from .filters import Filters
 from .models import StepDay, VolumeDay
@@ -105,8 +105,11 @@ def period_rows(f: Filters, today: date) -> PeriodRows:
     mine = Q(engineer_id=f.engineer_id) if f.engineer_id else Q()
     if today_in_period:
         hists: dict[str, Counter] = {}
-        for eng, step, met, breached, hist in StepDay.objects.filter(mine, day=today, dim=dim, value=value).values_list(
-                "engineer_id", "step", "met", "breached", "hist"):
+        # Only the owner's histograms are needed: the engineers' rows (~30× more) skip decoding theirs.
+        owner_hist = Case(When(Q(engineer_id=owner_id) if owner_id else Q(engineer__isnull=True), then=F("hist")),
+                          default=None, output_field=JSONField())
+        for eng, step, met, breached, hist in StepDay.objects.filter(mine, day=today, dim=dim, value=value).annotate(
+                owner_hist=owner_hist).values_list("engineer_id", "step", "met", "breached", "owner_hist"):
             if eng == owner_id:
                 out.totals.append((today, step, met, breached, None))
                 _add_hist(hists, step, hist)
