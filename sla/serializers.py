@@ -1,3 +1,4 @@
+from django.utils import timezone
 from rest_framework import serializers
 
 from core.representation import DirectOutput, iso_datetime
@@ -19,10 +20,11 @@ class SlaClockListSerializer(serializers.ListSerializer):
 
 
 class SlaClockOutput(DirectOutput, serializers.ModelSerializer):
-    def represent(self, clock: SlaClock) -> dict:
+    def represent(self, clock: SlaClock, tz=None) -> dict:
+        tz = tz or timezone.get_current_timezone()
         return {"step": clock.step, "round": clock.round, "state": clock.state,
-                "started_at": iso_datetime(clock.started_at), "due_at": iso_datetime(clock.due_at),
-                "met_at": iso_datetime(clock.met_at), "breached_at": iso_datetime(clock.breached_at),
+                "started_at": iso_datetime(clock.started_at, tz), "due_at": iso_datetime(clock.due_at, tz),
+                "met_at": iso_datetime(clock.met_at, tz), "breached_at": iso_datetime(clock.breached_at, tz),
                 "paused_seconds": clock.paused_seconds, "pause_reason": clock.pause_reason}
 
     class Meta:

@@ -41,6 +41,25 @@ class QuickSelect(forms.Select):
         return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)),
                            options)
 
+class QuickInput(forms.widgets.Input):
+    """An <input> rendered in Python, for the same reason as QuickSelect: the same markup as Django's
+    input.html (a value only when there is one; True attributes bare, False ones left out)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        shown = format_html(" value=\"{}\"", value) if value is not None else ""
+        return format_html("<input type=\"{}\" name=\"{}\"{}{}>", self.input_type, name, shown,
+                           flatatt(self.build_attrs(self.attrs, attrs)))
+
+
+class QuickTextInput(QuickInput, forms.TextInput):
+    pass
+
+
+class QuickDateInput(QuickInput, forms.DateInput):
+    pass
+
+
 DEVICE_FIELDS = ("category", "component", "brand", "model", "imei", "serial", "purchase_date", "invoice_number",
                  "invoice_date", "warranty_card_number", "factory_date", "sold_online")
 
@@ -102,8 +121,8 @@ class TicketIntakeForm(BootstrapMixin, forms.Form):
 
 class TicketFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": _("Number, phone, IMEI, serial or name"),
-                                                      "type": "search"}))
+                        widget=QuickTextInput(attrs={"placeholder": _("Number, phone, IMEI, serial or name"),
+                                                     "type": "search"}))
     status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds"))] + Kind.choices, required=False,
                              widget=QuickSelect)
@@ -113,8 +132,8 @@ class TicketFilterForm(BootstrapMixin, forms.Form):
                                  required=False, widget=QuickSelect)
     engineer = forms.ModelChoiceField(label=_("Engineer"), queryset=None, required=False, empty_label=_("All engineers"),
                                       widget=QuickSelect)
-    created_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    created_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    created_from = forms.DateField(label=_("From"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
+    created_to = forms.DateField(label=_("To"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(label=_("Sort"), required=False, widget=QuickSelect, choices=[
         ("-created_at", _("Newest first")), ("created_at", _("Oldest first")), ("-updated_at", _("Recently updated")),
     ])

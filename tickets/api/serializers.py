@@ -1,6 +1,7 @@
 import copy
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -115,6 +116,7 @@ class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
 
     def represent(self, t: Ticket) -> dict:
         decision = getattr(t, "warranty_decision", None)  # a missing reverse one-to-one raises AttributeError
+        tz = timezone.get_current_timezone()
         return {
             "id": t.pk, "number": t.number, "status": t.status, "status_display": t.get_status_display(),
             "kind": t.kind, "channel": t.channel, "priority": t.priority,
@@ -123,12 +125,12 @@ class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
             "partner": t.partner.code if t.partner_id else None, "partner_reference": t.partner_reference,
             "engineer": t.engineer.username if t.engineer_id else None,
             "fault_description": t.fault_description, "wait_reason": t.wait_reason,
-            "created_at": iso_datetime(t.created_at), "updated_at": iso_datetime(t.updated_at),
-            "preprocessed_at": iso_datetime(t.preprocessed_at), "dispatched_at": iso_datetime(t.dispatched_at),
-            "replied_at": iso_datetime(t.replied_at), "solved_at": iso_datetime(t.solved_at),
-            "called_back_at": iso_datetime(t.called_back_at), "closed_at": iso_datetime(t.closed_at),
-            "next_due_at": iso_datetime(t.next_due_at), "version": t.version,
-            "clocks": [CLOCK.represent(clock) for clock in started_clocks_in_order(_clocks_of(t))],
+            "created_at": iso_datetime(t.created_at, tz), "updated_at": iso_datetime(t.updated_at, tz),
+            "preprocessed_at": iso_datetime(t.preprocessed_at, tz), "dispatched_at": iso_datetime(t.dispatched_at, tz),
+            "replied_at": iso_datetime(t.replied_at, tz), "solved_at": iso_datetime(t.solved_at, tz),
+            "called_back_at": iso_datetime(t.called_back_at, tz), "closed_at": iso_datetime(t.closed_at, tz),
+            "next_due_at": iso_datetime(t.next_due_at, tz), "version": t.version,
+            "clocks": [CLOCK.represent(clock, tz) for clock in started_clocks_in_order(_clocks_of(t))],
             "warranty": WARRANTY.represent(decision) if decision is not None else None,
         }
 
