@@ -60,6 +60,14 @@ class QuickDateInput(QuickInput, forms.DateInput):
     pass
 
 
+class EngineerChoiceField(forms.ModelChoiceField):
+    """Engineers by name, as the desk calls them (李工), with the login to tell two namesakes apart."""
+
+    def label_from_instance(self, user) -> str:
+        name = f"{user.last_name}{user.first_name}".strip()
+        return f"{name} · {user.get_username()}" if name else user.get_username()
+
+
 DEVICE_FIELDS = ("category", "component", "brand", "model", "imei", "serial", "purchase_date", "invoice_number",
                  "invoice_date", "warranty_card_number", "factory_date", "sold_online")
 
@@ -130,7 +138,7 @@ class TicketFilterForm(BootstrapMixin, forms.Form):
                                 widget=QuickSelect)
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("All priorities"))] + Priority.choices,
                                  required=False, widget=QuickSelect)
-    engineer = forms.ModelChoiceField(label=_("Engineer"), queryset=None, required=False, empty_label=_("All engineers"),
+    engineer = EngineerChoiceField(label=_("Engineer"), queryset=None, required=False, empty_label=_("All engineers"),
                                       widget=QuickSelect)
     created_from = forms.DateField(label=_("From"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
     created_to = forms.DateField(label=_("To"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
@@ -170,7 +178,7 @@ class PreprocessForm(BootstrapMixin, forms.Form):
 
 
 class DispatchForm(BootstrapMixin, forms.Form):
-    engineer = forms.ModelChoiceField(label=_("Engineer"), queryset=None)
+    engineer = EngineerChoiceField(label=_("Engineer"), queryset=None)
     note = forms.CharField(label=_("Note"), required=False, max_length=settings.NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -62,7 +62,8 @@ def _register_and_dispatch(page, engineer) -> str:
     page.get_by_label(t("Pre-processing conclusion")).fill("远程指导无效，需工程师上门")
     page.get_by_test_id("do-preprocess").click()
     expect(page.get_by_test_id("status")).to_have_text(t("Pre-processed"))
-    page.locator("#actions").get_by_label(t("Engineer")).select_option(label=engineer.get_username())
+    # engineers are offered by the name the desk calls them
+    page.locator("#actions").get_by_label(t("Engineer")).select_option(label=f"李工 · {engineer.get_username()}")
     page.get_by_test_id("do-dispatch").click()
     expect(page.get_by_test_id("status")).to_have_text(t("Dispatched"))
     return number
