@@ -229,6 +229,8 @@ WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", de
 # send(phone, text) (progress/sms.py). The default only logs the message.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "progress.sms.LoggingSmsBackend")
 # The public progress lookup: at most this many look-ups per client IP per window (seconds) → 429.
+# Proxies of ours in front of gunicorn (docker-compose with nginx: 1); 0 when clients reach gunicorn directly.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)
 PROGRESS_RATE_LIMIT = (env_int("PROGRESS_RATE_LIMIT", default=10), env_int("PROGRESS_RATE_WINDOW", default=600))
 
 # Size limits on user input: a description longer than this is refused with a field error.

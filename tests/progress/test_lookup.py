@@ -119,3 +119,22 @@ def test_the_rate_limit_answers_429_after_the_limit(client, client_ip, repaired,
 
 def test_the_default_limit_is_ten_per_ten_minutes(settings):
     assert settings.PROGRESS_RATE_LIMIT == (10, 600)
+
+
+def test_behind_our_proxy_each_customer_has_their_own_limit_and_cannot_forge_one(client, repaired, settings):
+    """nginx → gunicorn: every request comes from the proxy's address; the proxy appends the real one."""
+    from django.core.cache import cache
+
+    settings.PROGRESS_RATE_LIMIT, settings.TRUSTED_PROXY_HOPS = (2, 600), 1
+    proxy, alice, bob = "10.0.0.2", "198.51.100.7", "198.51.100.8"
+    cache.delete_many([f"progress:ip:{ip}" for ip in (proxy, alice, bob)])
+
+    def via_proxy(real_ip, forged=""):
+        chain = f"{forged}, {real_ip}" if forged else real_ip
+        return client.post(URL, {"number": repaired.number, "phone": PHONE}, REMOTE_ADDR=proxy,
+                           HTTP_X_FORWARDED_FOR=chain).status_code
+
+    assert [via_proxy(alice) for _ in range(3)] == [200, 200, 429]
+    assert via_proxy(bob) == 200  # the proxy's address is not one shared bucket
+    assert via_proxy(alice, forged=bob) == 429  # a forged entry on the left is not read
+    cache.delete_many([f"progress:ip:{ip}" for ip in (proxy, alice, bob)])
