@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -221,19 +221,26 @@ def _write_rows(model, day: date, key_fields: tuple, value_fields: tuple, wanted
                                for key, values in wanted.items()], batch_size=2000)
 
 
-HIST_VERSION_KEY = "dash:hist-version"
+def _version_key() -> str:
+    # Per database: one Redis may serve several databases (tests, a bench, staging) whose rollups differ.
+    return f"dash:hist-version:{connection.settings_dict['NAME']}"
 
 
 def hist_version() -> str:
+    """Changes whenever a past day's rollup is rebuilt; keys the cached sums over past days."""
     try:
-        return cache.get(HIST_VERSION_KEY) or "0"
+        version = cache.get(_version_key())
+        if version is None:  # first use, or evicted: start a new version, never fall back to an old one
+            cache.add(_version_key(), uuid.uuid4().hex, timeout=None)
+            version = cache.get(_version_key())
+        return version or uuid.uuid4().hex
     except Exception:  # the cache is down: an uncachable key, figures still right
         return uuid.uuid4().hex
 
 
 def hist_version_bump() -> None:
     try:
-        cache.set(HIST_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set(_version_key(), uuid.uuid4().hex, timeout=None)
     except Exception:
         pass  # the next successful bump invalidates; until then a rebuilt past day may show its old sums
 

@@ -86,3 +86,15 @@ def _payload():
     from .conftest import _intake
 
     return _intake("repair", "phone")
+
+
+def test_a_lost_version_starts_a_new_one(db):
+    from django.core.cache import cache
+
+    from dashboard.rollup import _version_key
+
+    old = hist_version()
+    cache.delete(_version_key())  # evicted, or a flushed cache: sums cached under `old` must not come back
+    new = hist_version()
+    assert new != old and hist_version() == new
+    assert _version_key().endswith(connection.settings_dict["NAME"])  # one database's sums never serve another
