@@ -18,7 +18,8 @@ from .filters import Filters
 from .models import StepDay, VolumeDay
 from .rollup import collect, day_bounds, hist_version
 
-CACHE_SECONDS = 24 * 3600
+CACHE_SECONDS = 24 * 3600  # the key names the last closed day: a new day needs a new key anyway
+SHAPE = 1
 
 
 @dataclass
@@ -71,7 +72,8 @@ def _closed_rows(f: Filters, dim: str, value: str, last: date) -> PeriodRows:
 
 def _closed_rows_cached(f: Filters, dim: str, value: str, last: date) -> PeriodRows:
     # Not f.query(): the trend granularity does not change the sums, so day and week views share them.
-    key = f"dash:period:{hist_version()}:{dim}={value}:{f.engineer_id or ''}:{f.date_from}:{last}"
+    # SHAPE: bump when PeriodRows changes, so a deploy never unpickles the previous release's values.
+    key = f"dash:period:{SHAPE}:{hist_version()}:{dim}={value}:{f.engineer_id or ''}:{f.date_from}:{last}"
     try:
         cached = cache.get(key)
     except Exception:  # the cache is down: sum from the rollups, figures still right
