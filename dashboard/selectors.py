@@ -23,7 +23,7 @@ from tickets.selectors import AGEING_BUCKETS
 
 from .filters import Filters
 from .kpi import DEFAULT_RULE, KpiRule, kpi_score, period_bounds
-from .models import KpiPolicy, RollupDay, StepDay, SupervisorRating, VolumeDay
+from .models import KpiPolicy, RollupDay, SupervisorRating, VolumeDay
 from .period import period_rows
 from .rollup import _prefix_q, day_bounds
 
