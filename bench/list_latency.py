@@ -130,24 +130,32 @@ def main() -> None:
     top = Device.objects.latest("pk").pk
     imeis = list(Device.objects.filter(pk__in=range(1, top, max(top // 200, 1))).exclude(imei="")
                  .values_list("imei", flat=True))
-    for name, make in scenarios(phones, imeis, deep_cursors(50)).items():
-        extra = {"HTTP_ACCEPT": "application/json"} if name.startswith("api") else {}
+    made = scenarios(phones, imeis, deep_cursors(50))
+    extras = {name: {"HTTP_ACCEPT": "application/json"} if name.startswith("api") else {} for name in made}
+    for name, make in made.items():
         for i in range(args.warmup):
-            get(*make(i), **extra)
-        timings, cpu = [], []
-        for i in range(args.requests):
+            get(*make(i), **extras[name])
+    # Round robin, one request of each scenario in turn: this VM's speed drifts by up to 2× within minutes
+    # (the calibration loop, sampled through the run, shows it), and a drift must not favour one scenario.
+    timings, cpu, calibrations = {name: [] for name in made}, {name: [] for name in made}, []
+    for i in range(args.requests):
+        if i % max(args.requests // 4, 1) == 0:
+            calibrations.append(calibration_ms())
+        for name, make in made.items():
             path, query = make(i)
             started, started_cpu = time.perf_counter(), time.process_time()
-            get(path, query, **extra)
-            timings.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - started_cpu) * 1000)
+            get(path, query, **extras[name])
+            timings[name].append((time.perf_counter() - started) * 1000)
+            cpu[name].append((time.process_time() - started_cpu) * 1000)
+    for name, make in made.items():
+        extra = extras[name]
         with CaptureQueriesContext(connection) as captured:
             response = get(*make(0), **extra)
         queries = [q["sql"] for q in captured.captured_queries]
         counts = [q for q in queries if "COUNT(" in q.upper() and 'FROM "tickets_ticket"' in q]
         rows = len(response.json()["results"]) if name.startswith("api") else response.content.count(b"<tr>") - 1
-        results.append((name, statistics.median(timings), percentile(timings, 95), statistics.median(cpu),
-                        len(queries), rows, len(counts)))
+        results.append((name, statistics.median(timings[name]), percentile(timings[name], 95),
+                        statistics.median(cpu[name]), len(queries), rows, len(counts)))
         plans += [(name, q) for q in queries if 'FROM "tickets_ticket"' in q and "ORDER BY" in q]
 
     # "cpu p50" is this process's own CPU per request: the Django part, unaffected by other processes
@@ -155,7 +163,9 @@ def main() -> None:
     print(f"{'scenario':<26} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'SQL/req':>8} {'rows':>5} {'COUNT':>6}")
     for name, p50, p95, cpu_p50, nq, rows, counts in results:
         print(f"{name:<26} {p50:8.1f} {p95:8.1f} {cpu_p50:8.1f} {nq:8d} {rows:5d} {counts:6d}")
-    print("load average at the end: %.2f %.2f %.2f; " % os.getloadavg() + f"calibration loop {calibration_ms():.0f} ms")
+    calibrations.append(calibration_ms())
+    print("load average at the end: %.2f %.2f %.2f; " % os.getloadavg()
+          + "calibration loop during the run: " + ", ".join(f"{ms:.0f}" for ms in calibrations) + " ms")
 
     print(f"\n{CREATE_REPORT[0]}\nfirst page: {live}")
     if not args.no_explain:

@@ -1,7 +1,9 @@
+from html import escape
+
 from django import forms
 from django.conf import settings
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -36,10 +38,11 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
-        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-            (str(v), mark_safe(" selected") if str(v) in chosen else "", label) for v, label in self.choices))
+        # html.escape is what django.utils.html.escape does, minus its lazy-string checks on every option.
+        options = "".join(f'<option value="{escape(str(v))}"{" selected" if str(v) in chosen else ""}>'
+                          f"{escape(str(label))}</option>" for v, label in self.choices)
         return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)),
-                           options)
+                           mark_safe(options))
 
 class QuickInput(forms.widgets.Input):
     """An <input> rendered in Python, for the same reason as QuickSelect: the same markup as Django's
