@@ -48,12 +48,13 @@ CLOCK_LIST_FIELDS = ("ticket_id", "step", "round", "state", "started_at", "due_a
 
 
 def attach_clocks(tickets: list[Ticket]) -> list[Ticket]:
-    """Each ticket's SLA clocks as `listed_clocks`, from one query. Not prefetch_related: for a reverse
-    foreign key it builds a queryset per ticket (~0.1 ms each), a third of an API page's ORM time."""
+    """Each ticket's SLA clocks as `listed_clocks`, from one query, as read-only rows with the clock's
+    attribute names. Not prefetch_related: for a reverse foreign key it builds a queryset per ticket
+    (~0.1 ms each), and 125 full clock models per page cost more than the rest of the page's objects."""
     from sla.models import SlaClock
 
     by_ticket = {ticket.pk: [] for ticket in tickets}
-    for clock in SlaClock.objects.filter(ticket_id__in=list(by_ticket)).only(*CLOCK_LIST_FIELDS):
+    for clock in SlaClock.objects.filter(ticket_id__in=list(by_ticket)).values_list(*CLOCK_LIST_FIELDS, named=True):
         by_ticket[clock.ticket_id].append(clock)
     for ticket in tickets:
         ticket.listed_clocks = by_ticket[ticket.pk]
