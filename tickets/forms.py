@@ -164,7 +164,8 @@ class TicketFilterForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["engineer"].iterator = ListedChoiceIterator
-        self.fields["engineer"].queryset = engineers_active()
+        # A filter only needs who to offer and to look for: not the password hash and eight other columns.
+        self.fields["engineer"].queryset = engineers_active().only("username", "first_name", "last_name")
 
     def clean(self):
         cleaned = super().clean()
