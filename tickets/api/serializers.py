@@ -118,7 +118,7 @@ class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
         decision = getattr(t, "warranty_decision", None)  # a missing reverse one-to-one raises AttributeError
         tz = timezone.get_current_timezone()
         return {
-            "id": t.pk, "number": t.number, "status": t.status, "status_display": t.get_status_display(),
+            "id": t.pk, "number": t.number, "status": t.status, "status_display": str(t.get_status_display()),
             "kind": t.kind, "channel": t.channel, "priority": t.priority,
             "customer": CUSTOMER.represent(t.customer),
             "device": DEVICE.represent(t.device) if t.device_id else None,
