@@ -21,6 +21,19 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language (zh-hans). Test-client requests run in the test's thread and
+    LocaleMiddleware leaves the request's language active afterwards: one `Accept-Language: en` request would
+    otherwise turn the labels a later test expects into English, depending on the order tests ran in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def make_user(role: str | None, username: str | None = None):
     user = UserFactory(username=username or f"{role or 'nobody'}-{UserFactory._meta.model.objects.count()}")
     if role:
