@@ -13,7 +13,8 @@ import pytest
 
 from warranty.defaults import default_policies, default_policy
 from warranty.periods import Period
-from warranty.rules import MESSAGES, ComponentRule, Facts, decide
+from warranty.messages import MESSAGES
+from warranty.rules import ComponentRule, Facts, decide
 
 d = partial(date, 2026)
 PHONE, APPLIANCE, COMPUTER = (default_policy(c) for c in ("phone", "appliance", "computer"))
