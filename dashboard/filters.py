@@ -8,14 +8,12 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Q
-from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapMixin
+from core.widgets import QuickSelect
 from partners.models import Partner
 from tickets.choices import Channel, Kind, Priority, ProductCategory
 from tickets.selectors import engineers_active
@@ -28,39 +26,24 @@ DATE = forms.DateInput(attrs={"type": "date"})
 SLICED = ("kind", "channel", "priority", "category", "partner")  # the rollup answers one of these
 
 
-class InlineSelect(forms.Select):
-    """The same <select> HTML, options written in Python: Django's template includes a sub-template per
-    option and per attribute list, which made the filter bar ~a third of the page's rendering time."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        if any(group for group, _choices, _index in widget["optgroups"]):
-            return super().render(name, value, attrs, renderer)  # grouped choices: the template handles them
-        options = mark_safe("".join(
-            format_html('\n  <option value="{}"{}>{}</option>', str(option["value"]), flatatt(option["attrs"]),
-                        option["label"])
-            for _group, choices, _index in widget["optgroups"] for option in choices))
-        return format_html('<select name="{}"{}>{}\n</select>', widget["name"], flatatt(widget["attrs"]), options)
-
-
 class DashboardFilterForm(BootstrapMixin, forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
     category = forms.ChoiceField(label=_("Category"), required=False,
-                                 choices=[("", _("All categories"))] + ProductCategory.choices, widget=InlineSelect)
+                                 choices=[("", _("All categories"))] + ProductCategory.choices, widget=QuickSelect)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Kind.choices,
-                             widget=InlineSelect)
+                             widget=QuickSelect)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All channels"))] + Channel.choices,
-                                widget=InlineSelect)
+                                widget=QuickSelect)
     partner = forms.ModelChoiceField(label=_("Partner"), required=False, queryset=Partner.objects.order_by("name"),
-                                     empty_label=_("All partners"), widget=InlineSelect)
+                                     empty_label=_("All partners"), widget=QuickSelect)
     engineer = forms.ModelChoiceField(label=_("Engineer"), required=False, queryset=None,
-                                      empty_label=_("All engineers"), widget=InlineSelect)
+                                      empty_label=_("All engineers"), widget=QuickSelect)
     priority = forms.ChoiceField(label=_("Priority"), required=False,
                                  choices=[("", _("All priorities"))] + Priority.choices,
-                                 widget=InlineSelect)
+                                 widget=QuickSelect)
     trend = forms.ChoiceField(label=_("Trend by"), required=False, choices=[("day", _("Day")), ("week", _("Week"))],
-                              widget=InlineSelect)
+                              widget=QuickSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

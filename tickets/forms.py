@@ -1,15 +1,11 @@
-from html import escape
-
 from django import forms
 from django.conf import settings
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin
 from core.fields import ImeiFormField, PastDateFormField, PhoneFormField
+from core.forms import BootstrapMixin
 from core.validation import validate_fault_size
+from core.widgets import QuickDateInput, QuickSelect, QuickTextInput
 from warranty.forms import component_field, documents_altered_field, fault_kind_field
 from warranty.intake import intake_warranty_errors
 from callbacks.forms import complaint_promise_errors, complaint_promise_field
@@ -30,37 +26,6 @@ class ListedChoiceIterator(forms.models.ModelChoiceIterator):
             yield ("", self.field.empty_label)
         for obj in list(self.queryset):
             yield self.choice(obj)
-
-
-class QuickSelect(forms.Select):
-    """A flat <select> rendered in Python. Django renders every <option> through two templates (~0.1 ms
-    each): the ticket list's filter selects were a third of the page's time (bench/README.md)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        # html.escape is what django.utils.html.escape does, minus its lazy-string checks on every option.
-        options = "".join(f'<option value="{escape(str(v))}"{" selected" if str(v) in chosen else ""}>'
-                          f"{escape(str(label))}</option>" for v, label in self.choices)
-        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)),
-                           mark_safe(options))
-
-class QuickInput(forms.widgets.Input):
-    """An <input> rendered in Python, for the same reason as QuickSelect: the same markup as Django's
-    input.html (a value only when there is one; True attributes bare, False ones left out)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        value = self.format_value(value)
-        shown = format_html(" value=\"{}\"", value) if value is not None else ""
-        return format_html("<input type=\"{}\" name=\"{}\"{}{}>", self.input_type, name, shown,
-                           flatatt(self.build_attrs(self.attrs, attrs)))
-
-
-class QuickTextInput(QuickInput, forms.TextInput):
-    pass
-
-
-class QuickDateInput(QuickInput, forms.DateInput):
-    pass
 
 
 class EngineerChoiceField(forms.ModelChoiceField):
