@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import ImeiFormField, PastDateFormField, PhoneFormField
 from core.forms import BootstrapMixin
+from core.templatetags.desk import person
 from core.validation import validate_fault_size
 from core.widgets import QuickDateInput, QuickSelect, QuickTextInput
 from warranty.forms import component_field, documents_altered_field, fault_kind_field
@@ -32,8 +33,8 @@ class EngineerChoiceField(forms.ModelChoiceField):
     """Engineers by name, as the desk calls them (李工), with the login to tell two namesakes apart."""
 
     def label_from_instance(self, user) -> str:
-        name = f"{user.last_name}{user.first_name}".strip()
-        return f"{name} · {user.get_username()}" if name else user.get_username()
+        name, login = person(user), user.get_username()
+        return name if name == login else f"{name} · {login}"
 
 
 DEVICE_FIELDS = ("category", "component", "brand", "model", "imei", "serial", "purchase_date", "invoice_number",

@@ -75,7 +75,7 @@ def tickets_visible_to(*, user) -> QuerySet[Ticket]:
 def ticket_get_for_user(*, user, pk: int | None = None, number: str | None = None, for_write: bool = False) -> Ticket:
     """Invisible → 404 (never reveal that it exists); visible but read-only → 403."""
     lookup = {"pk": pk} if pk is not None else {"number": number}
-    ticket = get_object_or_404(tickets_visible_to(user=user).select_related(*LIST_RELATED, "partner"), **lookup)
+    ticket = get_object_or_404(tickets_visible_to(user=user).select_related(*LIST_RELATED), **lookup)
     if for_write and not user_has_role(user, Role.RECEPTION, Role.ENGINEER, Role.MANAGER, Role.PARTNER):
         raise PermissionDenied
     return ticket

@@ -19,9 +19,14 @@ from tickets.models import Ticket
 
 register = template.Library()
 
-# Bootstrap colour of each status's badge; tickets/_status_badge.html keeps the same mapping for one badge.
+# Bootstrap colour of each status's badge, here and in tickets/_status_badge.html (the `status_tone` filter).
 STATUS_TONES = {"closed": "secondary", "cancelled": "light", "waiting": "warning", "reopened": "danger",
                 "solved": "success", "called_back": "success"}
+
+
+@register.filter
+def status_tone(status: str) -> str:
+    return STATUS_TONES.get(status, "primary")
 
 ROW = ('<tr><td><a href="{url}" class="fw-semibold">{number}</a></td>'
        '<td><span class="badge rounded-pill text-bg-{tone}" data-testid="status">{status}</span></td>'
@@ -49,7 +54,7 @@ def ticket_rows(tickets: list[Ticket]) -> SafeString:
     detail_url = reverse("tickets:detail", args=["NUMBER"])
     rows = [ROW.format(
         url=escape(detail_url.replace("NUMBER", t.number)), number=escape(t.number),
-        tone=STATUS_TONES.get(t.status, "primary"), status=escape(str(t.get_status_display())),
+        tone=status_tone(t.status), status=escape(str(t.get_status_display())),
         kind=escape(str(t.get_kind_display())), name=escape(t.customer.name), phone=escape(t.customer.phone_display),
         device=escape(str(t.device)) if t.device_id else "—", fault=escape(truncatechars(t.fault_description, 40)),
         engineer=escape(person(t.engineer)), created=f"{timezone.localtime(t.created_at):%Y-%m-%d %H:%M}",
