@@ -12,6 +12,7 @@ from django.utils.translation import gettext, override
 from playwright.sync_api import expect
 
 from callbacks.models import Callback
+from tests.fieldservice.browser_steps import add_charged_capacitor, depart_and_arrive, inspect, local_input
 from tickets.choices import SolutionKind, Status
 from tickets.models import Ticket, TicketEvent
 
@@ -31,10 +32,6 @@ def _phone_page(new_context):
     page = new_context().new_page()
     page.set_viewport_size({"width": 375, "height": 812})
     return page
-
-
-def local_input(dt) -> str:
-    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
 
 
 @pytest.fixture
@@ -83,26 +80,10 @@ def _engineer_works_on_site(page, number: str) -> None:
     page.locator("#id_create-address").fill("合肥市蜀山区长江西路 100 号")
     page.get_by_test_id("create-visit").click()
     expect(page.get_by_test_id("work-order-number")).to_have_text(f"{number}-W1")
-    page.get_by_test_id("do-depart").click()
-    expect(page.get_by_test_id("departed-at")).to_be_visible()
-    page.get_by_test_id("do-arrive").click()
-    expect(page.get_by_test_id("arrived-at")).to_be_visible()
-    page.locator("#id_inspect-heard").fill("开机后外机不转")
-    page.locator("#id_inspect-seen").fill("机身无拆修痕迹")
-    page.locator("#id_inspect-checked").fill("启动电容鼓包")
-    page.locator("#id_inspect-opened_before").select_option("no")
-    page.locator("#id_inspect-within_warranty").select_option("no")
-    page.get_by_test_id("do-inspect").click()
-    expect(page.get_by_test_id("inspected-at")).to_be_visible()
+    depart_and_arrive(page)
+    inspect(page, heard="开机后外机不转", seen="机身无拆修痕迹", checked="启动电容鼓包")
 
-    page.get_by_test_id("add-part-toggle").click()
-    page.locator("#id_add_part-name").fill("启动电容")
-    page.locator("#id_add_part-spec").fill("35μF 450V")
-    page.locator("#id_add_part-reason").fill("电容鼓包失效")
-    page.locator("#id_add_part-charged").check()
-    page.locator("#id_add_part-unit_price").fill("45.00")
-    page.get_by_test_id("do-add-part").click()
-    expect(page.get_by_test_id("parts")).to_contain_text("启动电容")
+    add_charged_capacitor(page)
     page.locator("#id_quote-amount").fill("125.00")
     page.locator("#id_quote-note").fill("上门费 80 + 电容 45")
     page.get_by_test_id("do-quote").click()

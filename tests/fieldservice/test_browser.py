@@ -12,12 +12,10 @@ from fieldservice.models import WorkOrder
 from tickets.choices import SolutionKind, Status
 from tickets.models import Ticket, TicketEvent
 
+from .browser_steps import add_charged_capacitor, depart_and_arrive, inspect, local_input
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
-
-
-def local_input(dt) -> str:
-    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
 
 
 def no_horizontal_scroll(page) -> bool:
@@ -59,29 +57,13 @@ def test_engineer_visits_on_site_and_records_the_solution(page, login, screensho
     assert no_horizontal_scroll(page)
     screenshot(page, "engineer-visit-scheduled-375")
 
-    page.get_by_test_id("do-depart").click()
-    expect(page.get_by_test_id("departed-at")).to_be_visible()
-    page.get_by_test_id("do-arrive").click()
-    expect(page.get_by_test_id("arrived-at")).to_be_visible()
+    depart_and_arrive(page)
 
-    # 听 / 看 / 查
-    page.locator("#id_inspect-heard").fill("开机后外机不转，室内机吹自然风")
-    page.locator("#id_inspect-seen").fill("机身无拆修痕迹；购买超过三包期")
-    page.locator("#id_inspect-checked").fill("启动电容鼓包，容量为 0")
-    page.locator("#id_inspect-opened_before").select_option("no")
-    page.locator("#id_inspect-within_warranty").select_option("no")
-    page.get_by_test_id("do-inspect").click()
-    expect(page.get_by_test_id("inspected-at")).to_be_visible()
+    inspect(page, heard="开机后外机不转，室内机吹自然风",
+            seen="机身无拆修痕迹；购买超过三包期", checked="启动电容鼓包，容量为 0")
 
     # A charged part, the fee, the customer's approval.
-    page.get_by_test_id("add-part-toggle").click()
-    page.locator("#id_add_part-name").fill("启动电容")
-    page.locator("#id_add_part-spec").fill("35μF 450V")
-    page.locator("#id_add_part-reason").fill("电容鼓包失效")
-    page.locator("#id_add_part-charged").check()
-    page.locator("#id_add_part-unit_price").fill("45.00")
-    page.get_by_test_id("do-add-part").click()
-    expect(page.get_by_test_id("parts")).to_contain_text("启动电容")
+    add_charged_capacitor(page)
 
     page.locator("#id_quote-amount").fill("125.00")
     page.locator("#id_quote-note").fill("上门费 80 + 电容 45")
