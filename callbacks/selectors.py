@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from core.roles import Role, user_has_role
 from tickets.models import Ticket
-from tickets.models_engineering import TicketSolution
+from tickets.engineering.models import TicketSolution
 
 from .choices import OPEN_STATES, CallbackState
 from .models import Callback, CallbackAttempt, Complaint

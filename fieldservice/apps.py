@@ -8,7 +8,7 @@ class FieldserviceConfig(AppConfig):
 
     def ready(self):
         # A ticket is not solved or handed back while one of its work orders is still open.
-        from tickets.engineering import action_guard_register
+        from tickets.engineering.services import action_guard_register
 
         from .services import work_orders_guard
 

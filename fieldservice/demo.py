@@ -9,7 +9,7 @@ ADDRESSES = ["上海市浦东新区世纪大道 100 号 12 楼", "上海市徐�
 def demo_work_orders(users, rng) -> None:
     from django.utils import timezone
 
-    from tickets import engineering
+    from tickets.engineering import services as engineering
     from tickets.choices import ProductCategory, SolutionKind, Status
     from tickets.models import Ticket
 

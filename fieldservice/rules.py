@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from tickets.engineering_rules import Problem, refusal
+from tickets.engineering.rules import Problem, refusal
 
 CENT = Decimal("0.01")
 MAX_WINDOW = timedelta(hours=12)

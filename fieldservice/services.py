@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from core.roles import Role, user_has_role
 from tickets.choices import SolutionKind, Status
-from tickets.engineering import raise_first, ticket_add_event
+from tickets.engineering.services import raise_first, ticket_add_event
 from tickets.models import Ticket
 
 from . import rules

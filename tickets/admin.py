@@ -49,8 +49,8 @@ class TicketEventAdmin(admin.ModelAdmin):
         return False
 
 
-# ---- Engineer's solutions (tickets/models_engineering.py): read-only, written by tickets.engineering ----
-from .models_engineering import TicketSolution  # noqa: E402
+# ---- Engineer's solutions (tickets/engineering/models.py): read-only, written by tickets.engineering.services ----
+from .engineering.models import TicketSolution  # noqa: E402
 
 
 @admin.register(TicketSolution)

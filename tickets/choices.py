@@ -63,7 +63,7 @@ class WaitReason(models.TextChoices):
     MANUFACTURER = "manufacturer", _("At the manufacturer")
 
 
-# --- Engineer's work (tickets/engineering.py) -------------------------------------------------
+# --- Engineer's work (tickets/engineering/) -------------------------------------------------
 class SolutionKind(models.TextChoices):
     REMOTE_GUIDANCE = "remote_guidance", _("Remote guidance")
     SHOP_REPAIR = "shop_repair", _("Repair in the shop")

@@ -193,4 +193,4 @@ class TicketNumberCounter(models.Model):
 
 
 # ---- Engineer's work: models live in their own module; imported here so Django registers them. ----
-from .models_engineering import TicketSolution  # noqa: E402,F401
+from .engineering.models import TicketSolution  # noqa: E402,F401

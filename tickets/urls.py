@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_engineering
+from . import views
+from .engineering import views as engineering_views
 
 app_name = "tickets"
 
@@ -12,6 +13,6 @@ urlpatterns = [
     path("tickets/customer-lookup/", views.customer_lookup_view, name="customer-lookup"),
     path("tickets/<str:number>/", views.ticket_detail_view, name="detail"),
     path("tickets/<str:number>/<slug:action>/", views.ticket_action_view, name="action"),
-    path("tickets/<str:number>/engineer/<slug:action>/", views_engineering.engineer_action_view,
+    path("tickets/<str:number>/engineer/<slug:action>/", engineering_views.engineer_action_view,
          name="engineer-action"),
 ]

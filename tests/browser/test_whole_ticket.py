@@ -180,7 +180,7 @@ def test_not_fixed_sends_the_ticket_back_to_the_engineer_with_the_reason(page, n
                                                                          people):
     # The first half is the same pages as above; here the services walk it, and the desk takes over.
     from tickets import services
-    from tickets.engineering import ticket_reply, ticket_solve
+    from tickets.engineering.services import ticket_reply, ticket_solve
 
     reception, engineer = people
     ticket = services.ticket_create(created_by=reception, customer={"name": "周星星", "phone": "+86" + PHONE},

@@ -8,7 +8,7 @@ from django.utils import timezone
 from callbacks.models import Callback
 from tests.factories import intake_payload
 from tickets import services
-from tickets.engineering import ticket_solve
+from tickets.engineering.services import ticket_solve
 
 
 def intake(phone: str = "+8613800138000", **device) -> dict:

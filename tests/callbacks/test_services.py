@@ -93,7 +93,7 @@ def test_not_fixed_with_an_engineer_who_left_stays_reopened_for_the_desk(solved,
 
 
 def test_solving_again_after_a_failed_callback_opens_a_new_callback(solved, reception, engineer):
-    from tickets.engineering import ticket_solve
+    from tickets.engineering.services import ticket_solve
 
     ticket, callback = solved
     services.callback_record(callback=callback, actor=reception, reached=True, outcome="not_fixed", comments="还闪")

@@ -16,7 +16,7 @@ from sla.snapshot import snapshot_reset
 from tests.conftest import make_user
 from tests.factories import intake_payload
 from tickets import services
-from tickets.engineering import ticket_reply, ticket_resume, ticket_solve, ticket_wait
+from tickets.engineering.services import ticket_reply, ticket_resume, ticket_solve, ticket_wait
 
 SH = ZoneInfo("Asia/Shanghai")
 DAY = datetime(2026, 3, 2, tzinfo=SH)  # a Monday

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from tests.conftest import make_user
 from tickets.choices import Status
 from tickets.models import Ticket, TicketEvent
-from tickets.models_engineering import TicketSolution
+from tickets.engineering.models import TicketSolution
 
 pytestmark = pytest.mark.django_db
 

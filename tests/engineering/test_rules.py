@@ -5,7 +5,7 @@ from functools import partial
 import pytest
 
 from tickets.choices import SolutionKind, WaitReason
-from tickets.engineering_rules import reply_problems, solution_problems, wait_problems
+from tickets.engineering.rules import reply_problems, solution_problems, wait_problems
 
 d = partial(date, 2026)
 TODAY = d(11, 20)

@@ -5,11 +5,11 @@ import pytest
 from django.utils import timezone
 
 from core.errors import ApplicationError, TransitionNotAllowed
-from tickets import engineering
+from tickets.engineering import services as engineering
 from tickets.choices import ReplyTo, SolutionKind, Status, WaitReason
 from tickets.models import Ticket, TicketEvent
-from tickets.models_engineering import TicketSolution
-from tickets.selectors_engineering import manufacturer_wait_latest, solution_latest
+from tickets.engineering.models import TicketSolution
+from tickets.engineering.selectors import manufacturer_wait_latest, solution_latest
 
 pytestmark = pytest.mark.django_db
 WALKED = ["preprocess", "dispatch"]  # the factory row has no "register" event; the walk adds these

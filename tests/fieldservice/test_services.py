@@ -10,7 +10,7 @@ from core.errors import ApplicationError
 from fieldservice import services
 from fieldservice.choices import WorkOrderStatus as W
 from fieldservice.models import WorkOrder, WorkOrderPart
-from tickets import engineering
+from tickets.engineering import services as engineering
 from tickets import services as ticket_services
 from tickets.choices import SolutionKind, Status
 from tickets.models import Ticket, TicketEvent

@@ -32,7 +32,7 @@ def repaired(walk, reception):
     with time_machine.travel(t0, tick=False) as clock:
         ticket = walk(solve=False)
         clock.move_to(t0 + timedelta(minutes=47))
-        from tickets.engineering import ticket_solve
+        from tickets.engineering.services import ticket_solve
 
         ticket_solve(ticket=ticket, actor=ticket.engineer, kind="shop_repair", plan="换排线", result="正常")
         clock.move_to(t0 + timedelta(minutes=61))

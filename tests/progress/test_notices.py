@@ -95,7 +95,7 @@ def test_no_notice_when_the_customer_could_not_be_reached(solved, reception):
 def test_no_second_notice_when_a_reopened_ticket_closes_again(solved, reception, manager, engineer,
                                                               django_capture_on_commit_callbacks):
     from callbacks.models import Callback
-    from tickets.engineering import ticket_solve
+    from tickets.engineering.services import ticket_solve
     from tickets.services import ticket_dispatch
 
     ticket, _ = _close(solved, reception, django_capture_on_commit_callbacks)

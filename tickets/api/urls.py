@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import engineering, views
+from tickets.engineering import api as engineering
+
+from . import views
 
 urlpatterns = [
     path("tickets/", views.TicketListCreateApi.as_view(), name="ticket-list"),

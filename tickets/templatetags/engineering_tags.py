@@ -4,8 +4,8 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 
-from tickets.selectors_engineering import manufacturer_wait_latest
-from tickets.views_engineering import ENGINEER_FORMS
+from tickets.engineering.selectors import manufacturer_wait_latest
+from tickets.engineering.views import ENGINEER_FORMS
 
 register = template.Library()
 

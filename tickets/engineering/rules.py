@@ -1,14 +1,14 @@
 """What makes an engineer's reply, solution or wait acceptable. Pure: values in, problems out.
 
 Each function returns {field: Problem}; forms and serializers show them all at once, services raise
-the first (tickets/engineering.py). "today" and the size limit are arguments, never read here."""
+the first (tickets/engineering/services.py). "today" and the size limit are arguments, never read here."""
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ReplyTo, SolutionKind, WaitReason
+from ..choices import ReplyTo, SolutionKind, WaitReason
 
 
 @dataclass(frozen=True)

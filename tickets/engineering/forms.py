@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapMixin
 
-from . import engineering_rules as rules
-from .choices import ReplyTo, SolutionKind, WaitReason
+from . import rules
+from ..choices import ReplyTo, SolutionKind, WaitReason
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -1,13 +1,13 @@
 """The engineer's solutions (解决方案). Imported from tickets/models.py so Django sees the model.
 
 A ticket may carry several solutions over its life (a failed callback reopens it); the latest one is
-what the callback desk confirms with the customer (tickets.selectors_engineering.solution_latest)."""
+what the callback desk confirms with the customer (tickets.engineering.selectors.solution_latest)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import SolutionKind
+from ..choices import SolutionKind
 
 
 class TicketSolution(models.Model):

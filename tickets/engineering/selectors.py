@@ -2,9 +2,9 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .choices import WaitReason
-from .models import Ticket, TicketEvent
-from .models_engineering import TicketSolution
+from ..choices import WaitReason
+from ..models import Ticket, TicketEvent
+from .models import TicketSolution
 
 
 def solution_latest(ticket: Ticket | int) -> TicketSolution | None:

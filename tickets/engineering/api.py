@@ -10,14 +10,15 @@ from rest_framework.views import APIView
 
 from core.api import RoleRequired
 from core.roles import Role
-from tickets import engineering, selectors
-from tickets import engineering_rules as rules
+from tickets import selectors
+from tickets.engineering import services as engineering
+from tickets.engineering import rules
 from tickets.choices import ReplyTo, SolutionKind, WaitReason
-from tickets.models_engineering import TicketSolution
-from tickets.selectors_engineering import solutions_for_ticket
+from tickets.engineering.models import TicketSolution
+from tickets.engineering.selectors import solutions_for_ticket
 from tickets.workflow import ACTION_ROLES
 
-from .serializers import TicketOutput
+from tickets.api.serializers import TicketOutput
 
 READERS = {Role.RECEPTION, Role.ENGINEER, Role.MANAGER}
 

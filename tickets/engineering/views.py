@@ -15,10 +15,11 @@ from core.decorators import role_required
 from core.errors import ApplicationError
 from core.roles import Role, user_has_role
 
-from . import engineering, selectors
-from .forms_engineering import HandBackForm, ReplyForm, ResumeForm, SolutionForm, WaitForm
-from .views import _detail_context
-from .workflow import ACTION_ROLES
+from .. import selectors
+from . import services as engineering
+from .forms import HandBackForm, ReplyForm, ResumeForm, SolutionForm, WaitForm
+from ..views import _detail_context
+from ..workflow import ACTION_ROLES
 
 STAFF = (Role.RECEPTION, Role.ENGINEER, Role.MANAGER)
 

@@ -1,7 +1,7 @@
 """The engineer's steps on a ticket: reply, solution, wait / resume, hand back.
 
 Each is a thin service over `ticket_transition` (the only way to change status): it validates its own
-input with tickets/engineering_rules.py and writes its timeline event with structured `data`. SLA clocks
+input with tickets/engineering/rules.py and writes its timeline event with structured `data`. SLA clocks
 react to the same transitions through tickets/effects.py, inside the same transaction."""
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 
-from . import engineering_rules as rules
-from .choices import ReplyTo, SolutionKind
-from .models import Ticket, TicketEvent
-from .models_engineering import TicketSolution
-from .services import _check_actor, ticket_transition
-from .workflow import next_status
+from . import rules
+from ..choices import ReplyTo, SolutionKind
+from ..models import Ticket, TicketEvent
+from .models import TicketSolution
+from ..services import _check_actor, ticket_transition
+from ..workflow import next_status
 
 # Other apps refuse a step here without tickets importing them: fieldservice registers a guard that
 # keeps a ticket from being solved or handed back while an on-site work order is still open.
