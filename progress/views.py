@@ -1,5 +1,6 @@
 """The customer's progress page (seed 001: 处理进度查询): public, no login."""
-from django.conf import settings
+import math
+
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -7,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from .forms import ProgressLookupForm
-from .ratelimit import client_ip, limit_exceeded
+from .ratelimit import progress_lookup_allowed
 from .selectors import progress_lookup
 
 
@@ -20,10 +21,11 @@ from .selectors import progress_lookup
 def progress_view(request):
     if request.method == "GET":
         return render(request, "progress/lookup.html", {"form": ProgressLookupForm()})
-    limit, window = settings.PROGRESS_RATE_LIMIT
-    if limit_exceeded(key=f"progress:ip:{client_ip(request)}", limit=limit, window_seconds=window):
-        response = render(request, "progress/rate_limited.html", {"minutes": window // 60}, status=429)
-        response["Retry-After"] = str(window)
+    allowed, retry_after = progress_lookup_allowed(request)
+    if not allowed:
+        minutes = max(1, math.ceil(retry_after / 60))  # when this client may look again, not the window's size
+        response = render(request, "progress/rate_limited.html", {"minutes": minutes}, status=429)
+        response["Retry-After"] = str(retry_after)
         return response
     form = ProgressLookupForm(request.POST)
     found = progress_lookup(number=request.POST.get("number", "")[:30], phone=request.POST.get("phone", "")[:30])
