@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db import connection
-from django.db.models.sql import InsertQuery
-
 from tickets.models import Ticket
 
 from .choices import ClockEvent, ClockState, Step
@@ -213,28 +210,11 @@ def sla_on_ticket_created(*, ticket: Ticket, at: datetime) -> list[SlaClock]:
         work.new.append(clock)
         if target.start_event == ClockEvent.REGISTERED:
             work.start(clock)
-    _insert_with_next_due(ticket=ticket, clocks=work.new)
+    # Public API only (issue 11): the clocks, then Ticket.next_due_at — two statements where a CTE on Django's
+    # private InsertQuery made them one; ticket create's query budget is 11 for it.
+    SlaClock.objects.bulk_create(work.new)
+    ticket_next_due_set(ticket=ticket, clocks=work.new)
     return work.new
-
-
-def _insert_with_next_due(*, ticket: Ticket, clocks: list[SlaClock]) -> None:
-    """At registration the clocks and Ticket.next_due_at are one statement on PostgreSQL
-    (WITH … INSERT … UPDATE): ticket create has a budget of 10 queries shared by every concern."""
-    due = min((c.due_at for c in clocks if c.is_open and c.paused_since is None and c.due_at), default=None)
-    if connection.vendor != "postgresql":
-        SlaClock.objects.bulk_create(clocks)
-        ticket_next_due_set(ticket=ticket, clocks=clocks)
-        return
-    fields = [f for f in SlaClock._meta.concrete_fields if not f.primary_key]
-    query = InsertQuery(SlaClock)
-    query.insert_values(fields, clocks)
-    ((insert_sql, insert_params),) = query.get_compiler(connection=connection).as_sql()
-    ticket_table = connection.ops.quote_name(Ticket._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH clocks AS ({insert_sql} RETURNING 1) UPDATE {ticket_table} SET next_due_at = %s "
-                       "WHERE id = %s", [*insert_params, connection.ops.adapt_datetimefield_value(due), ticket.pk])
-    ticket.next_due_at = due
-    getattr(ticket, "_prefetched_objects_cache", {}).pop("sla_clocks", None)
 
 
 def _apply_event(work: _Work, event: str) -> None:

@@ -20,7 +20,9 @@ from tickets.models import Customer, Device, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CREATE_MAX_QUERIES = 10  # issue 3: creating a ticket takes ≤ 10 SQL queries
+# issue 3: creating a ticket takes ≤ 10 SQL queries; issue 11: 11, as the SLA clocks and the ticket's next due
+# time are two statements on public API instead of one CTE built on Django's private InsertQuery.
+CREATE_MAX_QUERIES = 11
 
 
 def intake(**overrides) -> dict:
@@ -81,7 +83,7 @@ def test_numbers_are_per_shanghai_day_and_increase(reception):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_create_takes_at_most_ten_queries(reception, django_assert_max_num_queries, capsys):
+def test_create_takes_at_most_eleven_queries(reception, django_assert_max_num_queries, capsys):
     # transaction=True: the service's atomic() is a real transaction, as in production; Django counts its
     # BEGIN and COMMIT (under the usual test transaction they would be a SAVEPOINT and its RELEASE).
     # The warm-up also fills the SLA calendar/policy and warranty rule caches each process loads once.
