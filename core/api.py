@@ -1,12 +1,13 @@
 """API plumbing shared by every app: one error shape, role checks, keyset pagination."""
 import json
+from collections.abc import Collection, Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
-from django.views.defaults import page_not_found
+from django.views.defaults import bad_request, page_not_found, permission_denied, server_error
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -75,12 +76,68 @@ def problem_response(status: int, code: str, title, errors: dict | None = None, 
                         content_type="application/problem+json", headers=headers)
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def not_found_handler(request, exception=None):
     """handler404: a URL no route matches is problem+json under /api/ (e.g. /tickets/x/attachments/abc/ where
-    the route wants a number), and Django's own page elsewhere."""
-    if request.path.startswith("/api/"):
+    the route wants a number), and templates/404.html elsewhere."""
+    if _is_api(request):
         return problem_response(404, "not_found", _("Not found."))
     return page_not_found(request, exception)
+
+
+def permission_denied_handler(request, exception=None):
+    if _is_api(request):
+        return problem_response(403, "permission_denied", _("You do not have permission to perform this action."))
+    return permission_denied(request, exception)
+
+
+def bad_request_handler(request, exception=None):
+    """A SuspiciousOperation (a bad Host header, too many form fields …)."""
+    if _is_api(request):
+        return problem_response(400, "bad_request", _("The request could not be understood."))
+    return bad_request(request, exception)
+
+
+def server_error_handler(request):
+    """handler500: a bug. problem+json under /api/; templates/500.html (needs no request context or
+    database: whatever broke may be the database) elsewhere."""
+    if _is_api(request):
+        return problem_response(500, "server_error", _("Something went wrong on our side. It has been logged."))
+    return server_error(request)
+
+
+class StrictInput(serializers.Serializer):
+    """An input that names what it will not take: `PATCH {"status": "closed"}` is a 400 on `status`, not a
+    200 that silently changed nothing. `read_only_names()`: fields the client may read but not write."""
+
+    def read_only_names(self) -> Collection[str]:
+        return ()
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            read_only = set(self.read_only_names())
+            errors = {
+                str(name): [str(_("This field cannot be changed.") if name in read_only else _("Unknown field."))]
+                for name in data if name not in self.fields
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class QueryInput(serializers.Serializer):
+    """Query-string filters. DRF reads a QueryDict like an HTML form, where an empty optional value counts as
+    absent: `?event=` would list everything. Here it reaches the field, so it is a 400 like any bad value."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist"):
+            data = {key: data.getlist(key) if isinstance(self.fields.get(key), (serializers.ListField,
+                                                                                 serializers.MultipleChoiceField))
+                    else data.get(key) for key in data}
+        return super().to_internal_value(data)
 
 
 class RoleRequired(BasePermission):

@@ -1,6 +1,9 @@
 """Serializer and form fields over the shared normalisers in core.validation."""
+from datetime import date, datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .validation import normalize_imei, normalize_phone, validate_not_future
@@ -63,3 +66,48 @@ class ImeiFormField(_NormalisingFormField):
 class PastDateFormField(forms.DateField):
     def clean(self, value):
         return validate_not_future(super().clean(value))
+
+
+# A date far outside this range is a typo or a probe; past year 9999 Python's date arithmetic overflows
+# (a 500). Filters, forms and exports all refuse it with a field error instead.
+DATE_MIN = date(2000, 1, 1)
+DATE_MAX = date(2100, 12, 31)
+DATE_RANGE_MESSAGE = _("Enter a date between %(min)s and %(max)s.")
+
+
+def _date_range_message() -> str:
+    return DATE_RANGE_MESSAGE % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
+
+
+def _in_range(value: date | datetime) -> bool:
+    day = value.date() if isinstance(value, datetime) else value
+    return DATE_MIN <= day <= DATE_MAX
+
+
+class BoundedDateField(serializers.DateField):
+    """A DateField that refuses dates outside DATE_MIN..DATE_MAX (400 naming the field)."""
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if not _in_range(parsed):
+            raise serializers.ValidationError(_date_range_message(), code="date_range")
+        return parsed
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value):
+        try:
+            parsed = super().to_internal_value(value)
+        except OverflowError:  # 9999-12-31T23:59:59-01:00 overflows while being made aware
+            raise serializers.ValidationError(_date_range_message(), code="date_range") from None
+        if not _in_range(parsed):
+            raise serializers.ValidationError(_date_range_message(), code="date_range")
+        return parsed
+
+
+class BoundedDateFormField(forms.DateField):
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is not None and not _in_range(parsed):
+            raise ValidationError(_date_range_message(), code="date_range")
+        return parsed

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import BoundedDateFormField
 from core.forms import BootstrapMixin
 from core.widgets import QuickSelect
 from partners.models import Partner
@@ -27,8 +28,8 @@ SLICED = ("kind", "channel", "priority", "category", "partner")  # the rollup an
 
 
 class DashboardFilterForm(BootstrapMixin, forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = BoundedDateFormField(label=_("From"), required=False, widget=DATE)  # year 9999 → 400, not overflow
+    date_to = BoundedDateFormField(label=_("To"), required=False, widget=DATE)
     category = forms.ChoiceField(label=_("Category"), required=False,
                                  choices=[("", _("All categories"))] + ProductCategory.choices, widget=QuickSelect)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Kind.choices,

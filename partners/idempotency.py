@@ -31,6 +31,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from core.api import problem_response
+from core.middleware import default_body_limit, too_large_response
 
 from .models import IdempotencyRecord
 
@@ -46,15 +47,27 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
+class BodyTooLarge(Exception):
+    pass
+
+
 def _read_body(request) -> tuple[str, bytes | None]:
-    """(SHA-256 of the raw body, the body itself when ≤ 1 MB). The view can still read the body after."""
+    """(SHA-256 of the raw body, the body itself when ≤ 1 MB). The view can still read the body after.
+
+    Never spools more than the endpoint's limit (`request.body_limit`, set by core.middleware): past it,
+    BodyTooLarge, and the rest of the body stays unread."""
     if hasattr(request, "_body"):
         body = request._body
         return hashlib.sha256(body).hexdigest(), body if len(body) <= CANONICAL_JSON_MAX else None
+    limit = getattr(request, "body_limit", None) or default_body_limit()
     # Spool rather than `request.body`: multipart uploads may exceed DATA_UPLOAD_MAX_MEMORY_SIZE.
     spool = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
-    raw_digest, small = hashlib.sha256(), bytearray()
-    while chunk := request.read(64 * 1024):
+    raw_digest, small, size = hashlib.sha256(), bytearray(), 0
+    while chunk := request.read(min(64 * 1024, limit + 1 - size)):
+        size += len(chunk)
+        if size > limit:
+            spool.close()
+            raise BodyTooLarge
         spool.write(chunk)
         raw_digest.update(chunk)
         if len(small) <= CANONICAL_JSON_MAX:
@@ -176,7 +189,10 @@ class IdempotencyMiddleware:
         owner = request_owner(request)
         if owner is None:
             return self.get_response(request)  # unauthenticated: the view refuses, nothing to remember
-        fingerprint = request_fingerprint(request)
+        try:
+            fingerprint = request_fingerprint(request)
+        except BodyTooLarge:
+            return too_large_response(request, getattr(request, "body_limit", None) or default_body_limit())
         deadline = time.monotonic() + _setting("IDEMPOTENCY_WAIT_SECONDS", 5)
         while True:
             record, won = idempotency_claim(owner=owner, key=key, fingerprint=fingerprint)

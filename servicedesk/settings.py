@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: 413 by Content-Length, chunked bodies cut, NUL paths 404 (core/middleware.py).
+    "core.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,6 +166,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.ApiKeyRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "core.openapi.ServiceDeskAutoSchema",
     "EXCEPTION_HANDLER": "core.api.problem_handler",
+    # DRF's default parsers, with JSON nesting bounded (JSON_MAX_DEPTH, core/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.BoundedJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.TicketCursorPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
@@ -220,10 +225,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Every other request body: a bigger Content-Length is a 413 before a byte is read (core/middleware.py);
+# a JSON body nests at most JSON_MAX_DEPTH levels (→ 400).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE)
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", default=32)
 
 # Webhook URLs on loopback/private networks (and host names resolving there) are refused unless this
 # is on: a partner must not make our workers call into our own network. On for local development.
 WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
+# After a signing secret is rotated the old one stays valid this long: both signatures are sent, so a
+# receiver can switch its secret at any time within it.
+WEBHOOKS_SECRET_OVERLAP_HOURS = env_int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)
 
 # Completion notices (progress/): SMS goes through this backend; a real gateway is a class with
 # send(phone, text) (progress/sms.py). The default only logs the message.

@@ -25,5 +25,9 @@ urlpatterns = [
     path("", include("tickets.urls")),
 ]
 
-# Unmatched /api/ URLs answer problem+json like every other API error.
+# Under /api/ every error answers problem+json, the unmatched URL and the bug included; pages get
+# templates/400.html, 403.html, 404.html and 500.html in the product's layout.
+handler400 = "core.api.bad_request_handler"
+handler403 = "core.api.permission_denied_handler"
 handler404 = "core.api.not_found_handler"
+handler500 = "core.api.server_error_handler"

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import ImeiFormField, PastDateFormField, PhoneFormField
+from core.fields import BoundedDateFormField, ImeiFormField, PastDateFormField, PhoneFormField
 from core.forms import BootstrapMixin
 from core.templatetags.desk import person
 from core.validation import validate_fault_size
@@ -109,8 +109,9 @@ class TicketFilterForm(BootstrapMixin, forms.Form):
                                  required=False, widget=QuickSelect)
     engineer = EngineerChoiceField(label=_("Engineer"), queryset=None, required=False, empty_label=_("All engineers"),
                                       widget=QuickSelect)
-    created_from = forms.DateField(label=_("From"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
-    created_to = forms.DateField(label=_("To"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
+    # Bounded: ?created_to=9999-12-31 is a field error (400), not an OverflowError in the date arithmetic.
+    created_from = BoundedDateFormField(label=_("From"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
+    created_to = BoundedDateFormField(label=_("To"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(label=_("Sort"), required=False, widget=QuickSelect, choices=[
         ("-created_at", _("Newest first")), ("created_at", _("Oldest first")), ("-updated_at", _("Recently updated")),
     ])
@@ -122,8 +123,8 @@ class TicketFilterForm(BootstrapMixin, forms.Form):
                                  choices=[("", "")] + [(s, s) for s in SLA_STEPS])
     sla_outcome = forms.ChoiceField(label=_("SLA outcome"), required=False, widget=forms.HiddenInput,
                                     choices=[("", "")] + [(o, o) for o in SLA_OUTCOMES])
-    settled_from = forms.DateField(label=_("Step done from"), required=False, widget=forms.HiddenInput)
-    settled_to = forms.DateField(label=_("Step done until"), required=False, widget=forms.HiddenInput)
+    settled_from = BoundedDateFormField(label=_("Step done from"), required=False, widget=forms.HiddenInput)
+    settled_to = BoundedDateFormField(label=_("Step done until"), required=False, widget=forms.HiddenInput)
     ageing = forms.ChoiceField(label=_("Age"), required=False, widget=forms.HiddenInput,
                                choices=[("", "")] + [(b, b) for b in AGEING_BUCKETS])
 

@@ -21,7 +21,8 @@ def with_etag(response, ticket):
 def if_match_version(request, *, current: int) -> int:
     """The version the client read, from `If-Match`; 428 when missing, 412 when it names another version.
 
-    Accepts `"3"`, `W/"3"`, `3`, a list (`"2", "3"`) and `*` (any version — the caller accepts overwriting)."""
+    Accepts `"3"`, `3`, a list (`"2", "3"`) and `*` (any version — the caller accepts overwriting). A weak tag
+    (`W/"3"`) never matches: RFC 9110 asks If-Match for the strong comparison."""
     raw = (request.headers.get("If-Match") or "").strip()
     if not raw:
         raise ApplicationError(
@@ -31,7 +32,9 @@ def if_match_version(request, *, current: int) -> int:
     for tag in (part.strip() for part in raw.split(",")):
         if tag == "*":
             return current
-        tag = tag.removeprefix("W/").strip('"')
+        if tag.startswith("W/"):
+            continue
+        tag = tag.strip('"')
         if tag.isascii() and tag.isdigit() and len(tag) <= MAX_TAG_DIGITS and int(tag) == current:
             return current
     raise ApplicationError(

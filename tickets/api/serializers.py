@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.fields import ImeiField, PastDateField, PhoneField
+from core.api import StrictInput
+from core.fields import BoundedDateField, BoundedDateTimeField, ImeiField, PastDateField, PhoneField
 from core.representation import DirectOutput, iso_date, iso_datetime
 from sla.serializers import SlaClockOutput, started_clocks_in_order
 from tickets.choices import Channel, Kind, Priority, ProductCategory, Status
@@ -61,8 +62,12 @@ class TicketCreateInput(serializers.Serializer):
         return attrs
 
 
-class TicketUpdateInput(serializers.Serializer):
-    """PATCH: the fields a partner or the desk may change; send only those that change."""
+class TicketUpdateInput(StrictInput):
+    """PATCH: the fields a partner or the desk may change; send only those that change. Any other field
+    (`status`: use the actions) is a 400 naming it."""
+
+    def read_only_names(self):
+        return TicketOutput.Meta.fields
 
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     partner_reference = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -166,9 +171,9 @@ class TicketFilterInput(serializers.Serializer):
     channel = serializers.MultipleChoiceField(choices=Channel.choices, required=False)
     priority = serializers.MultipleChoiceField(choices=Priority.choices, required=False)
     engineer = serializers.IntegerField(required=False, min_value=1)
-    created_from = serializers.DateField(required=False)
-    created_to = serializers.DateField(required=False)
-    updated_since = serializers.DateTimeField(required=False)
+    created_from = BoundedDateField(required=False)
+    created_to = BoundedDateField(required=False)
+    updated_since = BoundedDateTimeField(required=False)
     q = serializers.CharField(required=False, max_length=100, allow_blank=True)
     # Partners sync with ?updated_since=<last seen>&ordering=updated_at: oldest change first, keyset pages.
     ordering = serializers.ChoiceField(
@@ -184,7 +189,8 @@ class TicketFilterInput(serializers.Serializer):
 
     @staticmethod
     def _split(values: list[str]) -> list[str]:
-        return [part for value in values for part in value.split(",") if part]
+        # Empty parts are kept: `?status=` is a mistake (400), not "no filter" that silently lists everything.
+        return [part for value in values for part in value.split(",")]
 
     def validate(self, attrs):
         start, end = attrs.get("created_from"), attrs.get("created_to")
