@@ -104,18 +104,33 @@ class _Echo:
         return value
 
 
+# OWASP's CSV-injection rule: a text cell starting with one of these is a formula (or becomes one) in
+# Excel and LibreOffice — a customer's name "=HYPERLINK(…)" must stay text. A leading quote keeps it text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _safe_row(row) -> list:
+    return [neutralise(value) for value in row]
+
+
 def csv_stream(header: list[str], rows: Iterator[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # Excel opens a UTF-8 CSV with Chinese text correctly only with a BOM
-    yield writer.writerow(header)
+    yield writer.writerow(_safe_row(header))
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow(_safe_row(row))
 
 
 def _cell(value):
     from decimal import Decimal
 
-    return float(value) if isinstance(value, Decimal) else value
+    return float(value) if isinstance(value, Decimal) else neutralise(value)
 
 
 def write_xlsx(path: str, header: list[str], rows: Iterator[list], *, on_row: Callable[[int], None] | None = None) -> int:
@@ -123,7 +138,7 @@ def write_xlsx(path: str, header: list[str], rows: Iterator[list], *, on_row: Ca
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
-    ws.append(header)
+    ws.append(_safe_row(header))
     n = 0
     for row in rows:
         ws.append([_cell(v) for v in row])
@@ -139,9 +154,9 @@ def write_csv(path: str, header: list[str], rows: Iterator[list], *, on_row: Cal
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write("\ufeff")
         writer = csv.writer(out)
-        writer.writerow(header)
+        writer.writerow(_safe_row(header))
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(_safe_row(row))
             n += 1
             if on_row and n % PROGRESS_EVERY == 0:
                 on_row(n)

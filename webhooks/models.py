@@ -31,6 +31,10 @@ class WebhookEndpoint(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     secret_rotated_at = models.DateTimeField(_("secret rotated at"), null=True, blank=True)
+    # The secret before the last rotation, still signing (beside the new one) until it expires, so the
+    # receiver can switch at its own pace (WEBHOOKS_SECRET_OVERLAP_HOURS).
+    previous_secret = models.CharField(_("previous signing secret"), max_length=80, blank=True, editable=False)
+    previous_secret_expires_at = models.DateTimeField(_("previous secret valid until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("webhook endpoint")
@@ -44,6 +48,13 @@ class WebhookEndpoint(models.Model):
     @property
     def secret_hint(self) -> str:
         return f"{SECRET_PREFIX}…{self.secret[-4:]}"
+
+    def signing_secrets(self, at) -> list[str]:
+        """The secrets that sign an attempt made at `at`: the current one, then the previous one in its overlap."""
+        secrets_ = [self.secret]
+        if self.previous_secret and self.previous_secret_expires_at and at < self.previous_secret_expires_at:
+            secrets_.append(self.previous_secret)
+        return secrets_
 
     def wants(self, event: str) -> bool:
         return self.is_active and event in (self.events or [])

@@ -21,6 +21,11 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"v1={mac.hexdigest()}"
 
 
+def signature_header(secrets: list[str], timestamp: int, body: bytes) -> str:
+    """`v1=<new>` or, while a rotated secret overlaps, `v1=<new>,v1=<old>`: a receiver accepts if any matches."""
+    return ",".join(signature(secret, timestamp, body) for secret in secrets)
+
+
 def backoff_delay(step: int) -> timedelta:
     """30 s, 1 min, 2 min, 4 min … doubling, capped at 1 hour."""
     if step >= 7:  # 30 s · 2**7 = 64 min: past the cap already, and no huge powers

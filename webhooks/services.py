@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -23,7 +24,7 @@ from tickets.choices import Status
 
 from .choices import DeliveryState, WebhookEvent
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, webhook_secret_generate
-from .rules import RETRY_WINDOW, body_encode, next_attempt_after_failure, signature
+from .rules import RETRY_WINDOW, body_encode, next_attempt_after_failure, signature_header
 from .transport import SendResult, http_post
 from .validators import private_networks_allowed
 
@@ -144,14 +145,14 @@ def _knock_on_commit(delivery_id: int) -> None:
 
 # --- sending -----------------------------------------------------------------------------------------
 
-def _headers(delivery: WebhookDelivery, *, body: bytes, timestamp: int) -> dict[str, str]:
+def _headers(delivery: WebhookDelivery, *, body: bytes, timestamp: int, at: datetime) -> dict[str, str]:
     return {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": USER_AGENT,
         "X-ServiceDesk-Event": delivery.event,
         "X-ServiceDesk-Delivery": str(delivery.uid),
         "X-ServiceDesk-Timestamp": str(timestamp),
-        "X-ServiceDesk-Signature": signature(delivery.endpoint.secret, timestamp, body),
+        "X-ServiceDesk-Signature": signature_header(delivery.endpoint.signing_secrets(at), timestamp, body),
     }
 
 
@@ -197,7 +198,7 @@ def webhook_delivery_attempt(*, delivery_id: int, now: datetime | None = None) -
     body = body_encode(delivery.payload)
     timestamp = int(now.timestamp())
     result = http_post(
-        endpoint.url, body, _headers(delivery, body=body, timestamp=timestamp),
+        endpoint.url, body, _headers(delivery, body=body, timestamp=timestamp, at=now),
         timeout=SEND_TIMEOUT_SECONDS, allow_private=private_networks_allowed(),
     )
     return _attempt_record(delivery=delivery, result=result, at=now)
@@ -286,8 +287,14 @@ def webhook_endpoint_update(*, endpoint: WebhookEndpoint, **changes: Any) -> Web
 
 
 def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> WebhookEndpoint:
-    """A new secret at once; every later attempt (retries included) is signed with it."""
+    """A new secret at once; every later attempt (retries included) is signed with it — and, for
+    WEBHOOKS_SECRET_OVERLAP_HOURS, with the old one too, so receivers fail at no point of the switch.
+    Rotating again within the overlap ends the older secret's overlap: only the last two ever sign."""
+    now = now or timezone.now()
+    overlap = timedelta(hours=getattr(settings, "WEBHOOKS_SECRET_OVERLAP_HOURS", 24))
+    endpoint.previous_secret = endpoint.secret if overlap > timedelta(0) else ""
+    endpoint.previous_secret_expires_at = now + overlap if overlap > timedelta(0) else None
     endpoint.secret = webhook_secret_generate()
-    endpoint.secret_rotated_at = now or timezone.now()
-    endpoint.save(update_fields=["secret", "secret_rotated_at"])
+    endpoint.secret_rotated_at = now
+    endpoint.save(update_fields=["secret", "secret_rotated_at", "previous_secret", "previous_secret_expires_at"])
     return endpoint

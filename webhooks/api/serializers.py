@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import QueryInput, StrictInput
+
 from ..choices import DeliveryState, WebhookEvent
 from ..models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from ..validators import validate_webhook_url
@@ -13,11 +15,14 @@ class EndpointInput(serializers.Serializer):
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class EndpointUpdateInput(serializers.Serializer):
+class EndpointUpdateInput(StrictInput):
     url = serializers.CharField(max_length=500, validators=[validate_webhook_url], required=False)
     events = serializers.MultipleChoiceField(choices=WebhookEvent.choices, allow_empty=False, required=False)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
+
+    def read_only_names(self):
+        return EndpointWithSecretOutput.Meta.fields
 
 
 class EndpointOutput(serializers.ModelSerializer):
@@ -61,7 +66,9 @@ class DeliveryDetailOutput(DeliveryOutput):
         fields = (*DeliveryOutput.Meta.fields, "payload")
 
 
-class DeliveryFilterInput(serializers.Serializer):
+class DeliveryFilterInput(QueryInput):
+    """`?state=` or `?event=` with no value is a 400, not the unfiltered list."""
+
     state = serializers.ChoiceField(choices=DeliveryState.choices, required=False)
     event = serializers.ChoiceField(choices=WebhookEvent.choices, required=False)
     endpoint = serializers.IntegerField(required=False, min_value=1)
