@@ -1,8 +1,10 @@
-"""Demo callbacks: a few recorded outcomes, one customer never reached, one complaint, periodic calls."""
+"""Demo callbacks: a few recorded outcomes, one customer never reached, one complaint, periodic calls
+(core.demo runs it as step "callbacks")."""
 from decimal import Decimal
 
 from django.utils import timezone
 
+from core.demo import DemoRun
 from tickets.models import Device
 
 from .choices import CallbackState
@@ -11,8 +13,8 @@ from .services import callback_record
 from .sweep import callback_periodic_create
 
 
-def demo_callbacks(users, rng) -> None:
-    desk = users["reception"]
+def demo_callbacks(run: DemoRun) -> None:
+    desk, rng = run.users["reception"], run.rng
     due = list(Callback.objects.filter(state=CallbackState.DUE, ticket__isnull=False).order_by("id")[:6])
     if len(due) < 5:
         return
@@ -20,7 +22,7 @@ def demo_callbacks(users, rng) -> None:
     callback_record(callback=fixed, actor=desk, reached=True, outcome="fixed", score_attitude=5, score_quality=4,
                     score_price=4, comments="客户确认已修复")
     callback_record(callback=not_fixed, actor=desk, reached=True, outcome="not_fixed", score_attitude=3,
-                    comments="客户反映问题依旧，偶尔还会黑屏")
+                    comments="客户反映问题依旧，故障仍会出现")
     for _ in range(unreachable.policy.max_attempts):  # never answered: closed and flagged for the manager
         callback_record(callback=unreachable, actor=desk, reached=False, comments="无人接听")
     callback_record(callback=retry, actor=desk, reached=False, comments="关机")

@@ -13,3 +13,9 @@ class FieldserviceConfig(AppConfig):
         from .services import work_orders_guard
 
         action_guard_register(work_orders_guard)
+
+        from core.demo import demo_step_register
+
+        from .demo import demo_work_orders
+
+        demo_step_register("fieldservice", demo_work_orders)

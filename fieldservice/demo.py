@@ -1,25 +1,29 @@
-"""Demo: a few on-site visits on open appliance tickets — planned, on site, and one confirmed and solved."""
+"""Demo: a few on-site visits on open air-conditioner tickets — planned, on site, and one confirmed and
+solved (core.demo runs it as step "fieldservice")."""
 from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
+
+from core.demo import DemoRun
+from tickets.choices import ProductCategory, SolutionKind, Status
+from tickets.engineering import services as engineering
+from tickets.models import Ticket
+
+from . import services
+from .models import WorkOrder
 
 ADDRESSES = ["上海市浦东新区世纪大道 100 号 12 楼", "上海市徐汇区漕溪北路 88 号 3 单元 502",
              "上海市闵行区七莘路 2000 弄 16 号", "上海市静安区南京西路 1266 号 2 楼"]
 
 
-def demo_work_orders(users, rng) -> None:
-    from django.utils import timezone
-
-    from tickets.engineering import services as engineering
-    from tickets.choices import ProductCategory, SolutionKind, Status
-    from tickets.models import Ticket
-
-    from . import services
-    from .models import WorkOrder
-
+def demo_work_orders(run: DemoRun) -> None:
+    users, rng = run.users, run.rng
     if WorkOrder.objects.exists():
         return
+    # Air conditioners only: the findings below (outdoor unit, start capacitor) are an air conditioner's.
     tickets = list(Ticket.objects.filter(status__in=[Status.DISPATCHED, Status.REPLIED], engineer__isnull=False,
-                                         device__category=ProductCategory.APPLIANCE)
+                                         device__category=ProductCategory.APPLIANCE, device__model__endswith="空调")
                    .select_related("customer", "engineer").order_by("id")[:5])
     today_9 = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
     for index, ticket in enumerate(tickets):

@@ -7,4 +7,9 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401  (registers the OpenAPI security scheme)
+        from core.demo import demo_step_register
+
+        from . import demo, schema  # noqa: F401  (schema registers the OpenAPI security scheme)
+
+        demo_step_register("partners.partner", demo.demo_partner_step)
+        demo_step_register("partners.tickets", demo.demo_partner_tickets)

@@ -12,6 +12,10 @@ class Step(models.TextChoices):
     CALLBACK = "callback", _("Callback")
 
 
+# Position of each step in the SOP: clocks are written and shown in this order.
+STEP_ORDER = {step: index for index, step in enumerate(Step.values)}
+
+
 class ClockEvent(models.TextChoices):
     """What happens to a ticket that may start or stop a clock (see sla/lifecycle.py ACTION_EVENTS)."""
 

@@ -3,15 +3,13 @@ argument; the template tags in sla/templatetags/sla_tags.py pass the request's t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .choices import ClockState
 from .clockmath import is_past_due, minutes_overdue
-
-SOON = timedelta(minutes=30)  # lists know only the nearest due instant: "soon" is a fixed half hour
 
 
 @dataclass(frozen=True)
@@ -45,12 +43,3 @@ def clock_line(clock, now: datetime) -> ClockLine:
     left = int((clock.due_at - now).total_seconds() // 60)
     tone = "warning" if clock.warn_at is not None and now >= clock.warn_at else "success"
     return ClockLine(clock, tone, _("%(left)s left") % {"left": _minutes(left)})
-
-
-def due_tone(due: datetime | None, now: datetime) -> str:
-    """Colour of a ticket's nearest due instant in lists (Ticket.next_due_at)."""
-    if due is None:
-        return ""
-    if is_past_due(due, now):
-        return "danger"
-    return "warning" if due - now <= SOON else "success"

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -132,18 +131,7 @@ def _partner_webhooks(events: list[SlaEvent]) -> None:
 
 # --- the bell -------------------------------------------------------------------------------------
 
-BELL_SIZE = 8
-
-
-def notifications_unread_for(*, user) -> tuple[list[Notification], int]:
-    """The newest unread notifications and how many are unread, in one query (a window count)."""
-    if not getattr(user, "is_authenticated", False):
-        return [], 0
-    rows = list(Notification.objects.filter(user=user, read_at=None)
-                .annotate(unread_total=Window(Count("id")))
-                .select_related("ticket").only("pk", "text", "created_at", "ticket__number")
-                .order_by("-created_at", "-id")[:BELL_SIZE])
-    return rows, (rows[0].unread_total if rows else 0)
+# What the bell shows is read by sla.selectors.notifications_unread_for.
 
 
 @transaction.atomic

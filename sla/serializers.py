@@ -4,11 +4,7 @@ from rest_framework import serializers
 from core.representation import DirectOutput, iso_datetime
 
 from .models import SlaClock
-from .services import STEP_ORDER
-
-
-def started_clocks_in_order(clocks) -> list[SlaClock]:
-    return sorted((c for c in clocks if c.started_at is not None), key=lambda c: (STEP_ORDER[c.step], c.round))
+from .selectors import started_clocks_in_order
 
 
 class SlaClockListSerializer(serializers.ListSerializer):

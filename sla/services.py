@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from tickets.models import Ticket
 
-from .choices import ClockEvent, ClockState, Step
+from .choices import STEP_ORDER, ClockEvent, ClockState
 from .clockmath import Pause, business_elapsed, compute_due, is_past_due
 from .lifecycle import (
     ACTION_EVENTS, PAUSE, RESUME, ClockView, TargetView, clock_schedule, next_check, plan_event,
@@ -21,7 +21,6 @@ from .lifecycle import (
 from .models import ClockPause, SlaClock
 from .snapshot import PolicySnap, Snapshot, TargetSnap, policy_for_ticket, snapshot_get, snapshot_reset
 
-STEP_ORDER = {step: index for index, step in enumerate(Step.values)}
 SCHEDULE_FIELDS = ["due_at", "warn_at", "escalate_at", "next_check_at"]
 # What services write; warned_at/escalated_at belong to the sweep and are never written here.
 UPDATE_FIELDS = ["policy", "target", "state", "started_at", "basis_at", "basis_spent_seconds", *SCHEDULE_FIELDS,

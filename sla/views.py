@@ -3,10 +3,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from .models import Notification
-from .notifications import notifications_mark_read, notifications_unread_for
-
-PAGE = 50
+from .notifications import notifications_mark_read
+from .selectors import notification_list_for, notifications_unread_for
 
 
 def _bell(request):
@@ -28,6 +26,4 @@ def notification_read_view(request, pk: int | None = None):
 
 @require_GET
 def notification_list_view(request):
-    rows = (Notification.objects.filter(user=request.user).select_related("ticket")
-            .order_by("-created_at", "-id")[:PAGE])
-    return render(request, "sla/notifications.html", {"rows": rows})
+    return render(request, "sla/notifications.html", {"rows": notification_list_for(user=request.user)})

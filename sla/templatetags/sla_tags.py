@@ -1,9 +1,9 @@
+"""Formatting only: the values come from sla.selectors (and tickets.display for a ticket's due colour)."""
 from django import template
 from django.utils import timezone
 
-from sla.display import clock_line, due_tone
-from sla.notifications import notifications_unread_for
-from sla.services import STEP_ORDER
+from sla.selectors import notifications_unread_for, ticket_clock_lines
+from tickets.display import due_tone
 
 register = template.Library()
 
@@ -11,10 +11,7 @@ register = template.Library()
 @register.simple_tag
 def sla_clock_lines(ticket):
     """The ticket's started clocks in SOP order with their text and colour (one query, or none if prefetched)."""
-    now = timezone.now()
-    clocks = sorted((c for c in ticket.sla_clocks.all() if c.started_at is not None),
-                    key=lambda c: (STEP_ORDER[c.step], c.round))
-    return [clock_line(c, now) for c in clocks]
+    return ticket_clock_lines(ticket=ticket, now=timezone.now())
 
 
 @register.filter
@@ -25,7 +22,6 @@ def sla_due_tone(due):
 @register.inclusion_tag("sla/_bell.html", takes_context=True)
 def sla_bell(context):
     request = context.get("request")
-    user = getattr(request, "user", None)
-    notifications, unread = notifications_unread_for(user=user)
+    notifications, unread = notifications_unread_for(user=getattr(request, "user", None))
     return {"notifications": notifications, "unread": unread, "request": request,
             "csrf_token": context.get("csrf_token")}

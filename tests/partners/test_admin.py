@@ -86,9 +86,9 @@ def test_partner_key_command_refuses_bad_input(partner_a, args, message):
 
 def test_demo_partner_gets_one_key_shown_once(db):
     from core.demo import demo_users
-    from partners.demo import demo_partner_key
+    from partners.demo import demo_partner, demo_partner_key
 
-    demo_users()
+    demo_partner(demo_users())  # the demo partner lives in partners/demo.py since issue 11 (was in demo_users)
     raw = demo_partner_key()
     assert raw and key_client(raw).get(LIST).status_code == 200
     assert demo_partner_key() is None  # already has one: a key is never shown twice

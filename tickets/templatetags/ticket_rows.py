@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from core.templatetags.desk import person
-from sla.display import due_tone
+from tickets.display import due_tone
 from tickets.models import Ticket
 
 register = template.Library()

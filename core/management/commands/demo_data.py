@@ -10,14 +10,9 @@ class Command(BaseCommand):
         parser.add_argument("--tickets", type=int, default=300)
 
     def handle(self, *args, tickets: int, **options):
-        load_demo(tickets=tickets)
+        run = load_demo(tickets=tickets)  # the steps each app registered, in core.demo.DEMO_ORDER
         self.stdout.write(self.style.SUCCESS("Demo users (password for all: %s):" % DEMO_PASSWORD))
         for username, role, _name, _staff in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role}")
-        from partners.demo import demo_partner_key
-
-        if raw_key := demo_partner_key():
-            self.stdout.write(self.style.SUCCESS("API key of the demo partner sf-express (shown once):"))
-            self.stdout.write(f"  {raw_key}")
-        else:
-            self.stdout.write("Partner API key: run `manage.py partner_key sf-express` for a new one.")
+        for text, heading in run.lines:  # what the steps have to tell, e.g. the demo partner's API key
+            self.stdout.write(self.style.SUCCESS(text) if heading else text)
