@@ -1,8 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from .auth import LoginForm
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=LoginForm,
+                                       redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -4,8 +4,17 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.errors import ApplicationError
+
+from .accounts import may_issue_keys
 from .models import ApiScope, Partner, PartnerApiKey, default_scopes
-from .services import api_key_assign_secret, api_key_revoke, api_key_rotate
+from .services import (
+    api_key_assign_secret,
+    api_key_check_issue,
+    api_key_revoke,
+    api_key_rotate,
+    partner_account_lock_password,
+)
 
 
 class PartnerApiKeyInline(admin.TabularInline):
@@ -31,6 +40,14 @@ class PartnerAdmin(admin.ModelAdmin):
     raw_id_fields = ("account",)
     inlines = [PartnerApiKeyInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The account is who every key of the partner acts as: choosing it is as strong as issuing a key.
+        return () if may_issue_keys(request.user) else ("account",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)  # Partner.clean has refused a non-dedicated account
+        partner_account_lock_password(account=obj.account)
+
 
 class PartnerApiKeyForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
@@ -41,9 +58,21 @@ class PartnerApiKeyForm(forms.ModelForm):
         model = PartnerApiKey
         fields = ("partner", "name", "scopes", "rate_limit_per_minute")
 
+    issuer = None  # set by PartnerApiKeyAdmin.get_form: the admin user issuing the key
+
     def clean_scopes(self) -> list[str]:
         chosen = set(self.cleaned_data["scopes"])
         return [scope for scope in ApiScope.values if scope in chosen]
+
+    def clean(self):
+        cleaned = super().clean()
+        partner = cleaned.get("partner")
+        if self.instance._state.adding and partner is not None:
+            try:
+                api_key_check_issue(partner=partner, created_by=self.issuer)
+            except ApplicationError as exc:
+                self.add_error("partner" if exc.field == "partner" else None, exc.message)
+        return cleaned
 
 
 @admin.register(PartnerApiKey)
@@ -60,6 +89,14 @@ class PartnerApiKeyAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = ("key_hint", "created_at", "created_by", "last_used_at", "revoked_at")
         return ("partner", *fields) if obj else ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"issuer": request.user})
+
+    def has_add_permission(self, request):
+        # Only administrators issue keys (the add page and the "Rotate" action); managers may view and revoke.
+        return may_issue_keys(request.user) and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -80,6 +117,7 @@ class PartnerApiKeyAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
             obj._issued_key = api_key_assign_secret(key=obj)
+            partner_account_lock_password(account=obj.partner.account)
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from core.roles import Role, user_has_role
-
+from .accounts import is_dedicated_partner_account
 from .keys import key_matches, key_prefix
 
 API_KEY_HEADER = "HTTP_X_API_KEY"
@@ -44,8 +43,12 @@ def api_key_authenticate(raw_key: str) -> tuple[object, "PartnerApiKey"]:  # noq
     if key is None or not key_matches(raw_key, key.secret_hash):
         raise failed
     account = key.partner.account
-    if account is None or not account.is_active or not user_has_role(account, Role.PARTNER):
+    if account is None or not account.is_active:
         raise exceptions.AuthenticationFailed(_("The partner's service account is disabled."))
+    if not is_dedicated_partner_account(account):
+        # Checked on every request, not only when the key was issued: an account made staff or given
+        # another role later must not lend its new rights to the key.
+        raise exceptions.AuthenticationFailed(_("The partner's service account is not a dedicated partner account."))
     now = timezone.now()
     if key.last_used_at is None or key.last_used_at < now - LAST_USED_PRECISION:
         PartnerApiKey.objects.filter(pk=key.pk).update(last_used_at=now)

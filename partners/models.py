@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,17 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None):
+        # In clean_fields, not clean: a form without the account field (a manager's, where it is read-only)
+        # must not be handed an error for a field it does not show.
+        super().clean_fields(exclude=exclude)
+        if exclude and "account" in exclude:
+            return
+        from .accounts import partner_account_problems  # partners.accounts reads roles from core
+
+        if self.account_id is not None and (problems := partner_account_problems(self.account)):
+            raise ValidationError({"account": problems})
 
 
 class ApiScope(models.TextChoices):
@@ -74,6 +86,16 @@ class PartnerApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.name} (sd_{self.prefix}_…)"
+
+    def save(self, *args, **kwargs):
+        # The last line of defence: whichever path creates a key (service, admin, shell), a key for an
+        # account that is staff, a superuser or holds another role is never written.
+        if self._state.adding:
+            from .accounts import partner_account_problems
+
+            if problems := partner_account_problems(self.partner.account):
+                raise ValidationError({"partner": problems})
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

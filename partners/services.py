@@ -3,13 +3,16 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from tickets.choices import Status
 from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_transition
+from tickets.timeline import timeline_record
 
+from .accounts import may_issue_keys, partner_account_problems
 from .keys import key_generate, key_hash
 from .models import ApiScope, Partner, PartnerApiKey
 
@@ -33,11 +36,32 @@ def _clean_scopes(scopes: Iterable[str]) -> list[str]:
     return [scope for scope in ApiScope.values if scope in set(scopes)]
 
 
+def api_key_check_issue(*, partner: Partner, created_by=None) -> None:
+    """Refuses a key the issue-13 escalation would need: an issuer who is not an administrator, or a
+    partner whose account is not a dedicated partner account. `created_by=None` is the shell or a
+    management command, where whoever runs it already controls the server."""
+    if created_by is not None and not may_issue_keys(created_by):
+        raise ApplicationError(_("Only administrators may issue API keys."), code="not_admin", status=403)
+    if problems := partner_account_problems(partner.account):
+        message = format_lazy(" ".join(["{}"] * len(problems)), *problems)  # lazy: each reader's language
+        raise ApplicationError(message, code="account_not_dedicated", field="partner", status=400)
+
+
+def partner_account_lock_password(*, account) -> None:
+    """A partner's account signs in with keys only: no password, so no session can bypass a key's
+    scopes, rate limit or revocation (the login refuses partner accounts as well)."""
+    if account is not None and account.has_usable_password():
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
+
+
 @transaction.atomic
 def api_key_create(
     *, partner: Partner, name: str, scopes: Iterable[str] | None = None, rate_limit_per_minute: int = 120,
     created_by=None,
 ) -> tuple[PartnerApiKey, str]:
+    api_key_check_issue(partner=partner, created_by=created_by)
+    partner_account_lock_password(account=partner.account)
     key = PartnerApiKey(
         partner=partner, name=name, created_by=created_by, rate_limit_per_minute=rate_limit_per_minute,
         scopes=_clean_scopes(scopes) if scopes is not None else [ApiScope.TICKETS_CREATE, ApiScope.TICKETS_READ,
@@ -82,14 +106,11 @@ def ticket_partner_confirm(*, ticket: Ticket, actor, accepted: bool, comment: st
         )
     if TicketEvent.objects.filter(ticket=ticket, action=CONFIRMATION_ACTION, at__gte=ticket.status_changed_at).exists():
         raise ApplicationError(_("This solution has already been confirmed or disputed."), code="already_confirmed")
-    now = timezone.now()
-    TicketEvent.objects.create(
-        ticket=ticket, actor=actor, action=CONFIRMATION_ACTION, at=now, note=comment.strip(),
-        data={"accepted": accepted, "partner": partner.code},
-    )
+    # The event bumps the ticket's updated_at/version (and this instance's): a dispute's transition below
+    # guards on the bumped version.
+    timeline_record(ticket=ticket, actor=actor, action=CONFIRMATION_ACTION, note=comment.strip(),
+                    data={"accepted": accepted, "partner": partner.code})
     if accepted:
-        Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
-        ticket.updated_at = now
         return ticket
     return ticket_transition(
         ticket=ticket, action="callback_failed", actor=actor,

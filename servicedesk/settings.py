@@ -1,5 +1,6 @@
 """One settings module; environments differ only by variables (see README, "Configuration")."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -31,6 +32,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "axes",
+    "csp",
     "core",
     "tickets",
     "warranty",
@@ -61,6 +64,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Pages: Content-Security-Policy (CONTENT_SECURITY_POLICY below), no-store and Permissions-Policy.
+    "csp.middleware.CSPMiddleware",
+    "core.security.SecurityHeadersMiddleware",
+    # Last, as django-axes requires: turns a locked-out log-in into core.auth.lockout_response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -104,6 +112,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# django-axes first (refuses a locked-out user name or address before any password is checked), then the
+# desk's backend, which refuses partner accounts: they use API keys, never a page session.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "core.auth.DeskBackend"]
+# Sessions end after 12 h (a working day) unless configured; every page shows customers' data.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=12 * 3600)
+
+# Log-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name, or from one
+# address, both are refused — the right password too — for AXES_COOLOFF_MINUTES. Admin → Axes lists
+# lockouts (delete one to unlock) and keeps the access log: every successful and failed log-in.
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=40)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
+# Failures during a lockout do not extend it: the cool-off runs from the lockout, as the message says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The same client address as the progress page's rate limit (TRUSTED_PROXY_HOPS decides whom to believe).
+AXES_CLIENT_IP_CALLABLE = "core.auth.login_client_ip"
 LOGIN_REDIRECT_URL = "tickets:home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -253,6 +280,31 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+# Pages load scripts and styles from our own static files only: no inline <script>, no on* handlers, no
+# eval (htmx's "js:" values and its injected indicator style are off, see base.html). `data:` images are
+# Bootstrap's inline SVG icons. Style *attributes* stay allowed (style-src-attr): they cannot run code,
+# and a few widths are computed per row. The API docs page relaxes style-src (servicedesk/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+PERMISSIONS_POLICY = os.environ.get(
+    "PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), magnetometer=(), gyroscope=(), accelerometer=()",
+)
+
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

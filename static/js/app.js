@@ -14,3 +14,13 @@ document.body.addEventListener("htmx:sendError", function () {
   const box = document.getElementById("messages");
   if (box) box.insertAdjacentHTML("afterbegin", '<div class="alert alert-warning py-2" role="alert">网络错误 / Network error</div>');
 });
+// Behaviour that templates used to inline (CSP allows scripts from our own files only): declared by data attributes.
+// <select data-submit-on-change>: the language switch submits its form as soon as a language is picked.
+document.addEventListener("change", function (event) {
+  const field = event.target.closest("[data-submit-on-change]");
+  if (field && field.form) field.form.submit();
+});
+// <button data-print>: the browser's print dialog (on-site service record).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});

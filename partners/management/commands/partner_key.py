@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from core.errors import ApplicationError
 from partners.models import ApiScope, Partner
@@ -25,7 +27,18 @@ class Command(BaseCommand):
             key, raw = api_key_create(partner=partner, name=name, rate_limit_per_minute=rate,
                                       scopes=[s.strip() for s in scopes.split(",") if s.strip()])
         except ApplicationError as exc:
-            raise CommandError(str(exc.message)) from exc
+            raise CommandError(bilingual(exc.message)) from exc
+        except ValidationError as exc:  # PartnerApiKey.save's own check, should the service's ever be bypassed
+            raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(raw)
         self.stderr.write(f"Key sd_{key.prefix}_… for {partner} ({', '.join(key.scopes)}, {rate}/min). "
                           "Store it now: it cannot be shown again.")
+
+
+def bilingual(message) -> str:
+    """English, then Chinese: an operator's terminal has no Accept-Language to choose from."""
+    with translation.override("en"):
+        english = str(message)
+    with translation.override("zh-hans"):
+        chinese = str(message)
+    return english if english == chinese else f"{english}\n{chinese}"
