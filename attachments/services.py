@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from tickets.models import Ticket
+from tickets.timeline import timeline_touch
 
 from .choices import AttachmentKind
 from .models import Attachment
@@ -86,7 +87,7 @@ def attachment_add(*, ticket: Ticket, actor, upload, kind: str = AttachmentKind.
                 ticket=ticket, kind=kind, file=name, content_type=content_type, size=upload.size, sha256=sha256,
                 original_name=display_name(getattr(upload, "name", "")), uploaded_by=actor, uploaded_at=now,
             )
-            Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)  # partners sync on updated_since
+            timeline_touch(ticket=ticket, at=now)  # partners sync on updated_since; no timeline entry
     except BaseException:
         default_storage.delete(name)
         raise

@@ -13,7 +13,8 @@ from core.errors import ApplicationError
 from core.roles import Role, user_has_role
 from tickets import services as ticket_services
 from tickets.choices import Status
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Ticket
+from tickets.timeline import timeline_record
 
 from . import rules
 from .choices import OPEN_STATES, CallbackKind, CallbackOutcome, CallbackState
@@ -41,8 +42,7 @@ def _check_desk(actor) -> None:
 
 def _timeline(*, ticket: Ticket | None, actor, action: str, at: datetime, note: str, data: Mapping) -> None:
     if ticket is not None:
-        Ticket.objects.filter(pk=ticket.pk).update(updated_at=at)
-        TicketEvent.objects.create(ticket=ticket, actor=actor, action=action, at=at, note=note, data=dict(data))
+        timeline_record(ticket=ticket, actor=actor, action=action, at=at, note=note, data=data)
 
 
 # --- reacting to ticket steps (called from tickets/effects.py, inside the ticket's transaction) ---------
@@ -99,6 +99,7 @@ def callback_record(
     ticket = None
     if cb.ticket_id:
         ticket = Ticket.objects.select_related("customer", "device", "engineer").get(pk=cb.ticket_id)
+        cb.ticket = ticket  # one instance for the whole call: each timeline entry bumps its version guard
     if cb.kind == CallbackKind.SOLUTION and not _ticket_has_solution(ticket):
         raise ApplicationError(NO_SOLUTION, code="no_solution", field="outcome")
     comments, complaint = (comments or "").strip(), (complaint or "").strip()

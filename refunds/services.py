@@ -13,7 +13,8 @@ from sla.defaults import ALWAYS_OPEN_NAME, OFFICE_NAME
 from sla.models import WorkingCalendar
 from sla.snapshot import snapshot_get
 from tickets.choices import SolutionKind
-from tickets.models import Ticket, TicketEvent, TicketSolution
+from tickets.models import Ticket, TicketSolution
+from tickets.timeline import timeline_record
 
 from .models import Refund, RefundMethod, RefundState
 from .rules import refund_due_at
@@ -70,8 +71,9 @@ def refund_mark_paid(*, refund: Refund, actor, amount: Decimal, method: str, ref
     if updated != 1:
         raise ApplicationError(_("This refund is already recorded."), code="refund_not_pending", field="amount")
     refund.refresh_from_db()
-    TicketEvent.objects.create(
-        ticket_id=refund.ticket_id, actor=actor, action="refund_paid", at=now,
+    # Through the timeline writer, so updated_at/version move: a partner syncing by updated_since sees it.
+    timeline_record(
+        ticket=refund.ticket, actor=actor, action="refund_paid", at=now,
         note=str(_("Refund paid: %(amount)s CNY")) % {"amount": refund.amount},
         data={"refund_id": refund.pk, "amount": str(refund.amount), "method": method, "late": refund.paid_late})
     return refund

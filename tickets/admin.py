@@ -45,6 +45,9 @@ class TicketEventAdmin(admin.ModelAdmin):
     raw_id_fields = ("ticket", "actor")
     show_full_result_count = False
 
+    def has_add_permission(self, request):
+        return False  # events are written by tickets/timeline.py only, which also bumps the ticket
+
     def has_change_permission(self, request, obj=None):
         return False
 

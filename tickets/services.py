@@ -4,7 +4,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,7 @@ from . import effects
 from .choices import Channel, Priority, Status
 from .models import Customer, Device, Ticket, TicketEvent
 from .numbering import ticket_number_next
+from .timeline import timeline_open, timeline_record
 from .workflow import ACTION_ROLES, ENGINEER_OWN_ONLY, STAMPS, next_status
 
 
@@ -81,7 +81,9 @@ def ticket_create(
     now = timezone.now()
     owner, owner_is_new = _customer_get_or_create(name=customer["name"], phone=customer["phone"],
                                                   email=customer.get("email", ""))
-    ticket = Ticket.objects.create(
+    ticket = timeline_open(
+        actor=created_by,
+        at=now,
         number=ticket_number_next(day=timezone.localdate(now)),
         customer=owner,
         device=device_get_or_create(customer=owner, data=device or {}, customer_is_new=owner_is_new),
@@ -92,12 +94,7 @@ def ticket_create(
         priority=priority,
         status=Status.REGISTERED,
         fault_description=fault_description,
-        created_by=created_by,
-        created_at=now,
-        updated_at=now,
-        status_changed_at=now,
-    )
-    TicketEvent.objects.create(ticket=ticket, actor=created_by, action="register", to_status=Status.REGISTERED, at=now)
+    )  # the row and its "register" event: tickets/timeline.py is the one creation path
     effects.on_ticket_created(ticket=ticket, at=now, actor=created_by, warranty=warranty)
     return ticket
 
@@ -126,25 +123,19 @@ def ticket_transition(
     old = ticket.status
     new = next_status(old, action, resume_status=ticket.resume_status)
     now = timezone.now()
-    values: dict[str, Any] = {"status": new, "updated_at": now, **(changes or {})}
+    values: dict[str, Any] = {"status": new, **(changes or {})}
     if new != old:
         values["status_changed_at"] = now
     stamp = STAMPS.get(action)
     if stamp and getattr(ticket, stamp) is None:
         values[stamp] = now
     # Conditional UPDATE: if someone moved the ticket since we read it, nothing is written.
-    guard = {"pk": ticket.pk, "status": old, "version": ticket.version if expected_version is None else expected_version}
-    if Ticket.objects.filter(**guard).update(version=F("version") + 1, **values) != 1:
+    expect = {"status": old, "version": ticket.version if expected_version is None else expected_version}
+    if timeline_record(ticket=ticket, actor=actor, action=action, at=now, note=note, data=data, from_status=old,
+                       to_status=new, values=values, expect=expect) is None:
         raise ApplicationError(
             _("Someone else changed this ticket. Reload and try again."), code="ticket_stale", field="status"
         )
-    TicketEvent.objects.create(
-        ticket=ticket, actor=actor, action=action, from_status=old, to_status=new, at=now, note=note,
-        data=dict(data or {}),
-    )
-    for key, value in values.items():
-        setattr(ticket, key, value)
-    ticket.version = (guard["version"]) + 1
     effects.on_ticket_transition(ticket=ticket, action=action, from_status=old, at=now, actor=actor)
     return ticket
 
@@ -189,9 +180,7 @@ def ticket_add_note(*, ticket: Ticket, actor, note: str) -> TicketEvent:
             _("Keep the note under %(max)d characters.") % {"max": settings.NOTE_MAX},
             code="too_long", field="note", status=400,
         )
-    now = timezone.now()
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
-    return TicketEvent.objects.create(ticket=ticket, actor=actor, action="note", at=now, note=text)
+    return timeline_record(ticket=ticket, actor=actor, action="note", note=text)
 
 
 UPDATABLE_FIELDS = frozenset({"priority", "partner_reference"})
@@ -218,18 +207,12 @@ def ticket_update(*, ticket: Ticket, actor, expected_version: int, changes: Mapp
     if not diff:
         return ticket
     now = timezone.now()
-    guard = {"pk": ticket.pk, "version": expected_version}
-    if Ticket.objects.filter(**guard).update(version=F("version") + 1, updated_at=now, **diff) != 1:
+    data = {"changes": {key: [getattr(ticket, key), value] for key, value in diff.items()}}  # before → after
+    if timeline_record(ticket=ticket, actor=actor, action="update", at=now, data=data, values=diff,
+                       expect={"version": expected_version}) is None:
         raise ApplicationError(
             _("The ticket has changed since you read it. Fetch it again and retry with the new ETag."),
             code="precondition_failed", field="If-Match", status=412,
         )
-    TicketEvent.objects.create(
-        ticket=ticket, actor=actor, action="update", at=now,
-        data={"changes": {key: [getattr(ticket, key), value] for key, value in diff.items()}},
-    )
-    for key, value in diff.items():
-        setattr(ticket, key, value)
-    ticket.updated_at, ticket.version = now, expected_version + 1
     effects.on_ticket_updated(ticket=ticket, changes=diff, at=now, actor=actor)
     return ticket

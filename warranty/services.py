@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.roles import Role, user_has_role
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Ticket
+from tickets.timeline import timeline_record
 
 from .choices import FaultKind
 from .facts import decision_as_json, facts_as_json, facts_from_intake
@@ -100,14 +101,13 @@ def warranty_decision_override(*, ticket: Ticket, actor, remedies: Sequence[str]
     decision.exchanged_on = exchanged_on
     decision.save(update_fields=["override_remedies", "override_reason", "overridden_by", "overridden_at",
                                  "exchanged_on"])
-    TicketEvent.objects.create(
+    # Partners poll by updated_since: the ticket's warranty changed, so the ticket did (the writer bumps it).
+    timeline_record(
         ticket=ticket, actor=actor, action="warranty_override", at=now, note=reason,
         data={"remedies": [f"{r['remedy']}:{r['charge']}" for r in decision.override_remedies],
               "previous": [f"{r['remedy']}:{r['charge']}" for r in previous],
               "policy": f"{decision.policy.code} v{decision.policy.version}",
               "exchanged_on": exchanged_on.isoformat() if exchanged_on else None})
-    # Partners poll by updated_since: the ticket's warranty changed, so the ticket did.
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
     return decision
 
 

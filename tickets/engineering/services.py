@@ -19,6 +19,7 @@ from ..choices import ReplyTo, SolutionKind
 from ..models import Ticket, TicketEvent
 from .models import TicketSolution
 from ..services import _check_actor, ticket_transition
+from ..timeline import timeline_record
 from ..workflow import next_status
 
 # Other apps refuse a step here without tickets importing them: fieldservice registers a guard that
@@ -58,10 +59,7 @@ def _iso(value: date | None) -> str | None:
 def ticket_add_event(*, ticket: Ticket, actor, action: str, note: str = "", data: Mapping[str, Any] | None = None,
                      at=None) -> TicketEvent:
     """A timeline entry that does not change the status (work-order steps, for instance)."""
-    now = timezone.now()
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)  # partners sync by updated_since
-    return TicketEvent.objects.create(ticket=ticket, actor=actor, action=action, at=at or now, note=note,
-                                      data=dict(data or {}))
+    return timeline_record(ticket=ticket, actor=actor, action=action, at=at, note=note, data=data)
 
 
 def ticket_reply(*, ticket: Ticket, actor, difficulty: str, next_step: str,

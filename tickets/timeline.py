@@ -1,0 +1,107 @@
+"""The one timeline writer: every TicketEvent row and every move of a ticket's `updated_at`/`version`.
+
+Why one writer: partners sync with `?updated_since=` and guard their PATCH with `If-Match: <version>`.
+Both only work if *every* change that shows on the ticket's timeline also moves `updated_at` and
+`version` — when each app wrote "an event + bump" by hand, refunds forgot the bump and a partner never
+saw a refund being paid. tests/tickets/test_timeline.py fails when any other module writes TicketEvent
+or the ticket's `updated_at`/`version` itself.
+
+Contract
+--------
+`timeline_record(ticket=, actor=, action=, ...)` → the new TicketEvent, or None when `expect` failed.
+- One conditional UPDATE of the ticket row: `updated_at = at`, `version = version + 1` and the caller's
+  extra `values` (status, stamps, engineer, priority…), filtered by `pk` and the `expect` guard
+  (e.g. `{"status": old, "version": 3}`). If no row matches, nothing is written and None is returned:
+  the caller raises its own error (409 stale, 412 If-Match), so the wording stays with the caller.
+- Then one INSERT of the event, `at` being the same instant as `updated_at` (a caller that stamps
+  other columns passes its own `at` so they agree to the microsecond; nobody backdates).
+- So each event moves `updated_at` and `version` exactly once, and the ETag changes with the timeline.
+- The in-memory `ticket` is kept in step: `values` set on it, `updated_at = at`, and `version` =
+  `expect["version"] + 1` when the version was guarded, else the instance's own version + 1 (right as
+  long as the instance was current — pass the instance you hold, do not load a second copy of the
+  ticket in the same flow, or its version guard goes stale).
+- It runs inside the caller's transaction (`atomic(savepoint=False)`: no extra SAVEPOINT query when
+  one is open, a transaction of its own when none is), so an effect that fails later rolls it back.
+
+`timeline_open(actor=, at=, **columns)` → the new Ticket. The one creation path: it inserts the row
+with `created_at = updated_at = status_changed_at = at` and version 1, and its first event
+("register" → the initial status). Version 1 *is* the ticket as registered: no second bump.
+
+`timeline_touch(ticket=, at=)`: a change partners must see that has no timeline entry of its own
+(an attachment added): `updated_at` and `version` move once, no event.
+
+Reads of TicketEvent (selectors, the dashboard rollup) are free to stay where they are.
+"""
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Ticket, TicketEvent
+
+# Columns only this module may set: they are the sync cursor and the ETag.
+_OWN_COLUMNS = frozenset({"updated_at", "version", "created_at"})
+
+
+def _check_values(values: Mapping[str, Any]) -> None:
+    clash = _OWN_COLUMNS & set(values)
+    if clash:  # a caller bumping these itself would make them move twice (or backwards)
+        raise TypeError(f"timeline writes {', '.join(sorted(clash))} itself")
+
+
+def _bump(*, ticket: Ticket, at: datetime, values: Mapping[str, Any], expect: Mapping[str, Any] | None) -> bool:
+    guard = {"pk": ticket.pk, **(expect or {})}
+    if Ticket.objects.filter(**guard).update(updated_at=at, version=F("version") + 1, **values) != 1:
+        return False
+    for key, value in values.items():
+        setattr(ticket, key, value)
+    base = expect["version"] if expect and "version" in expect else ticket.version
+    ticket.updated_at, ticket.version = at, base + 1
+    return True
+
+
+def timeline_record(
+    *,
+    ticket: Ticket,
+    actor,
+    action: str,
+    at: datetime | None = None,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    values: Mapping[str, Any] | None = None,
+    expect: Mapping[str, Any] | None = None,
+) -> TicketEvent | None:
+    """Append `action` to the ticket's timeline and bump the ticket once (see the module docstring)."""
+    values = dict(values or {})
+    _check_values(values)
+    at = at or timezone.now()
+    with transaction.atomic(savepoint=False):
+        if not _bump(ticket=ticket, at=at, values=values, expect=expect):
+            return None
+        return TicketEvent.objects.create(
+            ticket=ticket, actor=actor, action=action, from_status=from_status, to_status=to_status, at=at,
+            note=note, data=dict(data or {}),
+        )
+
+
+def timeline_touch(*, ticket: Ticket, at: datetime | None = None) -> None:
+    """The ticket changed in a way partners must see but the timeline does not list (an attachment)."""
+    with transaction.atomic(savepoint=False):
+        if not _bump(ticket=ticket, at=at or timezone.now(), values={}, expect=None):
+            raise Ticket.DoesNotExist(f"ticket {ticket.pk} is gone")
+
+
+def timeline_open(*, actor, at: datetime | None = None, action: str = "register", **columns: Any) -> Ticket:
+    """Insert a new ticket (created_by=actor) and its first event; version 1 is the ticket as registered."""
+    _check_values(columns)
+    at = at or timezone.now()
+    with transaction.atomic(savepoint=False):
+        ticket = Ticket.objects.create(created_by=actor, created_at=at, updated_at=at, status_changed_at=at,
+                                       version=1, **columns)
+        TicketEvent.objects.create(ticket=ticket, actor=actor, action=action, to_status=ticket.status, at=at)
+    return ticket
