@@ -19,7 +19,7 @@ PARCEL_FAULTS = {
     Kind.LOGISTICS_CHASE: "客户催件：超过承诺时效 2 天仍未派送",
     Kind.LOGISTICS_TRACE: "物流信息 3 天未更新，请协助查件",
     Kind.LOGISTICS_SIGNED_BY_OTHER: "显示已签收，但客户本人未收到",
-    Kind.LOGISTICS_LOST_DAMAGED: "包裹外箱破损，商品屏幕碎裂",
+    Kind.LOGISTICS_LOST_DAMAGED: "包裹外箱破损，商品外壳磕碰变形",
     Kind.LOGISTICS_WRONG_ITEM: "客户收到的型号与订单不符",
     Kind.LOGISTICS_MISSING_ITEM: "包裹内缺少充电器和赠品",
     Kind.PRICE_PROTECTION: "签收后 3 天内降价，客户申请价保",
