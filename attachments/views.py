@@ -32,6 +32,11 @@ def panel_context(*, ticket, form=None, request=None, standalone: bool = False) 
     }
 
 
+def ticket_panel_context(*, request, ticket) -> dict:
+    """The ticket page's attachments card (tickets.hooks panel); the page shows the flash messages itself."""
+    return {**panel_context(ticket=ticket, request=request), "messages": ()}
+
+
 def _answer(request, ticket, form, *, ok: bool):
     if request.htmx:  # htmx swaps only 2xx: a refusal is a 200 fragment with the error in place
         context = panel_context(ticket=ticket, form=None if ok else form, request=request, standalone=True)

@@ -7,6 +7,20 @@ class CallbacksConfig(AppConfig):
     verbose_name = _("Callbacks and complaints")
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django loads models only after every AppConfig is created.
+        from tickets import hooks
+
+        from . import effects
+        from .forms import complaint_promise_errors
+        from .views import ticket_panel_context
+
+        hooks.on_created("callbacks", effects.on_created)
+        hooks.on_transitioned("callbacks", effects.on_transitioned)
+        hooks.intake("callbacks", hooks.Intake(form_fields=effects.intake_form_fields,
+                                               form_value=effects.intake_form_value,
+                                               form_errors=complaint_promise_errors))
+        hooks.panel("callbacks", "callbacks/_ticket_panel.html", ticket_panel_context)
+
         from core.demo import demo_step_register
 
         from .demo import demo_callbacks

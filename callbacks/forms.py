@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapMixin
+from tickets.choices import Kind
 
 from . import rules
 from .choices import CallbackKind, CallbackOutcome
@@ -71,10 +73,6 @@ def complaint_promise_field() -> forms.DateTimeField:
 
 
 def complaint_promise_errors(cleaned) -> dict[str, str]:
-    from django.utils import timezone
-
-    from tickets.choices import Kind
-
     promised = cleaned.get("promised_answer_at")
     if promised is not None and cleaned.get("kind") == Kind.COMPLAINT and promised <= timezone.now():
         return {"promised_answer_at": _("The promised answer time must be in the future.")}

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import role_required
 from core.errors import ApplicationError
-from core.roles import Role
+from core.roles import Role, user_has_role
+from tickets.choices import Kind
 from tickets.selectors import ticket_get_for_user
 
 from . import selectors, services
@@ -120,7 +121,18 @@ def complaint_promise_view(request, number: str):
     if not request.htmx:
         messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("tickets:detail", number=ticket.number)
-    from .templatetags.callback_tags import panel_context
-
-    context = panel_context(request, ticket, promise_form=form if form.errors else None)
+    context = ticket_panel_context(request=request, ticket=ticket, promise_form=form if form.errors else None)
     return render(request, "callbacks/_ticket_panel.html", {**context, "oob_messages": True})
+
+
+def ticket_panel_context(*, request, ticket, promise_form=None) -> dict:
+    """The ticket page's callback card (tickets.hooks panel): its callbacks and, on a complaint, the promised
+    answer time, which the desk may change."""
+    complaint = selectors.complaint_for_ticket(ticket=ticket) if ticket.kind == Kind.COMPLAINT else None
+    is_desk = user_has_role(request.user, Role.RECEPTION, Role.MANAGER)
+    if promise_form is None and complaint is not None and is_desk:
+        promise_form = ComplaintPromiseForm(initial={"promised_answer_at": complaint.promised_answer_at})
+    return {
+        "request": request, "ticket": ticket, "callbacks": selectors.callbacks_for_ticket(ticket=ticket),
+        "complaint": complaint, "promise_form": promise_form if is_desk else None, "is_desk": is_desk,
+    }

@@ -6,8 +6,15 @@ class BootstrapMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.bootstrap()
+
+    def bootstrap(self) -> None:
+        """Style the fields not styled yet (a form that adds fields in __init__ calls it again)."""
         for field in self.fields.values():
             widget = field.widget
+            if getattr(widget, "bootstrapped", False):
+                continue
+            widget.bootstrapped = True
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, (forms.Select, forms.SelectMultiple)):

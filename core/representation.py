@@ -4,8 +4,10 @@ DRF's generic `to_representation` walks every declared field through `get_attrib
 and a None check, a few microseconds each. A page of the ticket list is ~2,500 such fields (25 tickets
 with their customer, device, SLA clocks and 三包 summary): ~15 ms of CPU, half of the request
 (bench/README.md). A `DirectOutput` serializer keeps its declared fields — they are the OpenAPI schema and
-the input of the generic path — and answers `represent(instance)`, a plain function of the instance.
-`tests/core/test_direct_output.py` checks that both paths give the same JSON, so the two cannot drift.
+the input of the generic path — and gives `values(instance)`, the values in the order of those fields: the
+field names are declared once (`Meta.fields`, or the declared fields of a plain Serializer) and serve the
+schema, the fast path (`represent` zips them, strictly) and `tests/core/test_direct_output.py`, which checks
+that both paths give the same JSON, so the two cannot drift.
 """
 from datetime import date, datetime, tzinfo
 
@@ -17,8 +19,21 @@ class DirectOutput:
 
     direct = True
 
-    def represent(self, instance) -> dict:
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        names = cls.__dict__.get("_field_names")
+        if names is None:
+            meta = getattr(cls, "Meta", None)
+            names = tuple(meta.fields) if hasattr(meta, "fields") else tuple(cls._declared_fields)
+            cls._field_names = names
+        return names
+
+    def values(self, instance, *args) -> tuple:
+        """The JSON values of `instance`, in the order of field_names()."""
         raise NotImplementedError
+
+    def represent(self, instance, *args) -> dict:
+        return dict(zip(self.field_names(), self.values(instance, *args), strict=True))
 
     def to_representation(self, instance):
         if DirectOutput.direct:

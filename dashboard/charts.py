@@ -5,6 +5,8 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tickets.choices import OPEN_STATUSES
+
 from .filters import tickets_url as _tickets_url
 from .selectors import pct
 from .svg import Point, bar_line_chart, meter
@@ -62,6 +64,4 @@ def for_page(figures: dict) -> dict:
 
 
 def _open_statuses():
-    from tickets.choices import OPEN_STATUSES
-
     return sorted(OPEN_STATUSES)

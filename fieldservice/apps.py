@@ -7,12 +7,15 @@ class FieldserviceConfig(AppConfig):
     verbose_name = _("On-site service")
 
     def ready(self):
-        # A ticket is not solved or handed back while one of its work orders is still open.
-        from tickets.engineering.services import action_guard_register
+        # Imported here, not at the top: Django loads models only after every AppConfig is created.
+        from tickets import hooks
 
         from .services import work_orders_guard
+        from .views import ticket_panel_context
 
-        action_guard_register(work_orders_guard)
+        # A ticket is not solved or handed back while one of its work orders is still open.
+        hooks.guard("fieldservice", ("solve", "hand_back"), work_orders_guard)
+        hooks.panel("fieldservice", "fieldservice/_ticket_panel.html", ticket_panel_context)
 
         from core.demo import demo_step_register
 

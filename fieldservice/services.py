@@ -260,7 +260,7 @@ def work_order_cancel(*, work_order: WorkOrder, actor, reason: str) -> WorkOrder
 
 
 def work_orders_guard(*, ticket: Ticket, action: str, data: Mapping[str, Any]) -> None:
-    """Registered with tickets.engineering: no solution or hand back while a visit is unfinished,
+    """Registered in tickets.hooks (fieldservice/apps.py): no solution or hand back while a visit is unfinished,
     and an on-site solution needs a visit the customer confirmed."""
     open_order = WorkOrder.objects.filter(ticket=ticket, status__in=sorted(OPEN_WORK_ORDER)).order_by("seq").first()
     if open_order is not None:

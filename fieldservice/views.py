@@ -1,6 +1,5 @@
 """Work-order pages: the engineer's phone page (HTMX step panels), the printable form, my visits."""
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.decorators import role_required
 from core.errors import ApplicationError
+from core.steps import Failed, page_step_run
 from core.roles import Role, user_has_role
 from tickets.selectors import ticket_get_for_user
 
@@ -77,37 +77,32 @@ def work_order_detail_view(request, number: str):
 @require_POST
 @role_required(*STAFF)
 def work_order_step_view(request, number: str, step: str):
-    """htmx swaps only 2xx: a refusal is a 200 fragment with the errors; without htmx, the page with 4xx."""
+    """A step panel of the work-order page (core.steps contract)."""
     if step not in STEPS:
         raise Http404
     form_class, service, done = STEPS[step]
     work_order = selectors.work_order_get_for_user(user=request.user, number=number)
-    if not user_has_role(request.user, *STEP_ROLES[step]):
-        raise PermissionDenied  # no panel was offered: this is not a form to correct
-    form = form_class(request.POST, prefix=step)
-    refusal = None
-    if form.is_valid():
-        try:
-            service(work_order=work_order, actor=request.user, **form.service_kwargs())
-        except ApplicationError as exc:
-            refusal = exc
-            if exc.field in form.fields:
-                form.add_error(exc.field, exc.message)
-        else:
-            messages.success(request, done)
-            if not request.htmx:
-                return redirect("fieldservice:detail", number=number)
-            fresh = selectors.work_order_get_for_user(user=request.user, number=number)
-            return render(request, "fieldservice/_body.html", _context(request, fresh))
-    work_order = selectors.work_order_get_for_user(user=request.user, number=number)
-    context = _context(request, work_order, failed={step: form})
-    context["failed_step"] = step
-    if refusal is not None and refusal.field not in form.fields:
-        context["step_error"] = refusal.message
+    return page_step_run(
+        request, form=form_class(request.POST, prefix=step), done=done, roles=STEP_ROLES[step],
+        run=lambda data: service(work_order=work_order, actor=request.user, **data),
+        on_success=lambda: _body_after_success(request, number),
+        on_failure=lambda form, general: _body_after_failure(request, number, step, form, general),
+    )
+
+
+def _body_after_success(request, number: str):
     if not request.htmx:
-        status = refusal.status if refusal is not None else 400
-        return render(request, "fieldservice/detail.html", context, status=status)
-    return render(request, "fieldservice/_body.html", context)
+        return redirect("fieldservice:detail", number=number)
+    fresh = selectors.work_order_get_for_user(user=request.user, number=number)
+    return render(request, "fieldservice/_body.html", _context(request, fresh))
+
+
+def _body_after_failure(request, number: str, step: str, form, general: str | None) -> Failed:
+    work_order = selectors.work_order_get_for_user(user=request.user, number=number)
+    context = {**_context(request, work_order, failed={step: form}), "failed_step": step}
+    if general is not None:
+        context["step_error"] = general
+    return Failed(page="fieldservice/detail.html", fragment="fieldservice/_body.html", context=context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,6 +132,16 @@ def work_order_print_view(request, number: str):
     return render(request, "fieldservice/print.html", {
         "work_order": work_order, "ticket": work_order.ticket, "fee": services.fee_state(work_order=work_order),
         "parts": selectors.work_order_parts(work_order=work_order)})
+
+
+def ticket_panel_context(*, request, ticket) -> dict:
+    """The work-order card of the ticket page (tickets.hooks panel): its visits and whether one may be
+    scheduled now (the ticket is with an engineer, in a workable step, with no visit still open)."""
+    orders = list(selectors.work_orders_for_ticket(ticket=ticket))
+    can_schedule = bool(
+        user_has_role(request.user, *STEP_ROLES["create"]) and ticket.engineer_id
+        and ticket.status in services.WORKABLE_TICKET and not any(order.is_open for order in orders))
+    return {"work_orders": orders, "can_schedule": can_schedule}
 
 
 @require_GET

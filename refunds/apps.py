@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class RefundsConfig(AppConfig):
     name = "refunds"
     verbose_name = _("Refunds")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: Django loads models only after every AppConfig is created.
+        from tickets import hooks
+
+        from . import effects
+        from .views import ticket_panel_context
+
+        hooks.on_transitioned("refunds", effects.on_transitioned)
+        hooks.panel("refunds", "refunds/_panel.html", ticket_panel_context)

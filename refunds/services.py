@@ -48,7 +48,7 @@ def refund_open_for_solution(*, ticket: Ticket, solution: TicketSolution, at: da
 
 
 def refunds_on_ticket_transition(*, ticket: Ticket, action: str, at: datetime) -> None:
-    """tickets/effects.py hook: only "solve" costs a query (the latest solution's type)."""
+    """tickets.hooks effect (refunds/apps.py): only "solve" costs a query (the latest solution's type)."""
     if action != "solve":
         return
     solution = TicketSolution.objects.filter(ticket_id=ticket.pk).order_by("-recorded_at", "-id").first()

@@ -4,11 +4,12 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import role_required
 from core.errors import ApplicationError
-from core.roles import Role
+from core.roles import Role, user_has_role
 from tickets.selectors import ticket_get_for_user
 
 from .forms import RefundPaidForm
 from .models import Refund
+from .selectors import refunds_for_ticket
 from .services import refund_mark_paid
 
 
@@ -28,3 +29,11 @@ def refund_paid_view(request, pk: int):
     return render(request, "refunds/_panel.html", {"ticket": ticket, "refunds": [refund], "form": form,
                                                    "can_pay": True, "now": timezone.now(),
                                                    "error": error})
+
+
+def ticket_panel_context(*, request, ticket) -> dict:
+    """The ticket page's refund card (tickets.hooks panel): the refunds, and the paid form for the desk."""
+    refunds = refunds_for_ticket(ticket=ticket)
+    can_pay = user_has_role(request.user, Role.RECEPTION, Role.MANAGER)
+    return {"refunds": refunds, "can_pay": can_pay, "now": timezone.now(),
+            "form": RefundPaidForm(initial={"amount": refunds[0].amount}) if refunds and can_pay else None}

@@ -8,7 +8,10 @@ class SlaConfig(AppConfig):
     verbose_name = _("SLA policies and clocks")
 
     def ready(self) -> None:
-        from . import models
+        # Imported here, not at the top: Django loads models only after every AppConfig is created.
+        from tickets import hooks
+
+        from . import effects, models
         from .defaults import sla_defaults_ensure
         from .snapshot import snapshot_invalidate
 
@@ -20,3 +23,11 @@ class SlaConfig(AppConfig):
                                 dispatch_uid=f"sla.invalidate.delete.{model.__name__}")
         # The seed's default policy exists after every migrate and after a test flush.
         post_migrate.connect(sla_defaults_ensure, sender=self, dispatch_uid="sla.defaults")
+
+        hooks.on_created("sla", effects.on_created)
+        hooks.on_transitioned("sla", effects.on_transitioned)
+        hooks.on_updated("sla", effects.on_updated)
+        hooks.rows("sla", hooks.Rows(output_key="clocks", output_field=effects.clocks_output_field,
+                                     represent=effects.clocks_represent, load=effects.clocks_load,
+                                     filter=effects.tickets_filter))
+        hooks.panel("sla", "sla/_ticket_panel.html", effects.ticket_panel_context)

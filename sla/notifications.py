@@ -15,6 +15,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.roles import Role
+from tickets.models import Ticket
+from webhooks.choices import WebhookEvent
+from webhooks.services import webhook_event_emit
 
 from .choices import Recipient, SlaEventKind, Step
 from .models import EmailDelivery, Notification, SlaEvent, SlaTarget
@@ -116,10 +119,6 @@ def _partner_webhooks(events: list[SlaEvent]) -> None:
     breaches = [e for e in events if e.kind == SlaEventKind.BREACH and e.clock.ticket.partner_id]
     if not breaches:
         return
-    from tickets.models import Ticket
-    from webhooks.choices import WebhookEvent
-    from webhooks.services import webhook_event_emit
-
     tickets = Ticket.objects.in_bulk({e.clock.ticket_id for e in breaches})  # whole rows for the payload
     for event in breaches:
         clock = event.clock

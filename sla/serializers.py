@@ -16,12 +16,11 @@ class SlaClockListSerializer(serializers.ListSerializer):
 
 
 class SlaClockOutput(DirectOutput, serializers.ModelSerializer):
-    def represent(self, clock: SlaClock, tz=None) -> dict:
+    def values(self, clock: SlaClock, tz=None) -> tuple:
         tz = tz or timezone.get_current_timezone()
-        return {"step": clock.step, "round": clock.round, "state": clock.state,
-                "started_at": iso_datetime(clock.started_at, tz), "due_at": iso_datetime(clock.due_at, tz),
-                "met_at": iso_datetime(clock.met_at, tz), "breached_at": iso_datetime(clock.breached_at, tz),
-                "paused_seconds": clock.paused_seconds, "pause_reason": clock.pause_reason}
+        return (clock.step, clock.round, clock.state, iso_datetime(clock.started_at, tz), iso_datetime(clock.due_at, tz),
+                iso_datetime(clock.met_at, tz), iso_datetime(clock.breached_at, tz), clock.paused_seconds,
+                clock.pause_reason)
 
     class Meta:
         model = SlaClock

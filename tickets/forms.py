@@ -7,10 +7,8 @@ from core.forms import BootstrapMixin
 from core.templatetags.desk import person
 from core.validation import validate_fault_size
 from core.widgets import QuickDateInput, QuickSelect, QuickTextInput
-from warranty.forms import component_field, documents_altered_field, fault_kind_field
-from warranty.intake import intake_warranty_errors
-from callbacks.forms import complaint_promise_errors, complaint_promise_field
 
+from . import hooks
 from .choices import Channel, Kind, Priority, ProductCategory, Status
 from .intake import intake_device_errors
 from .selectors import AGEING_BUCKETS, SLA_OUTCOMES, SLA_STEPS, engineers_active
@@ -67,17 +65,21 @@ class TicketIntakeForm(BootstrapMixin, forms.Form):
     warranty_card_number = forms.CharField(label=_("Warranty card number"), max_length=40, required=False)
     factory_date = PastDateFormField(label=_("Factory date"), required=False, widget=DATE)
     sold_online = forms.BooleanField(label=_("Sold online"), required=False)
-    # 三包 facts the ticket does not hold itself: stored with the warranty decision (warranty app).
-    fault_kind = fault_kind_field()
-    component = component_field()
-    documents_altered = documents_altered_field()
-    # 投诉: the answer time promised on the call (callbacks app stores it with the complaint).
-    promised_answer_at = complaint_promise_field()
+    # Then the fields other apps add (tickets.hooks.Intake): the 三包 facts (fault kind, faulty part,
+    # altered documents), a complaint's promised answer time.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for _app, intake in hooks.intakes():
+            self.fields.update(intake.form_fields())
+        self.bootstrap()
 
     def clean(self):
         cleaned = super().clean()
-        for field, message in {**intake_device_errors(cleaned), **intake_warranty_errors(cleaned),
-                               **complaint_promise_errors(cleaned)}.items():
+        problems = dict(intake_device_errors(cleaned))
+        for _app, intake in hooks.intakes():
+            problems.update(intake.form_errors(cleaned))
+        for field, message in problems.items():
             if field not in self.errors:
                 self.add_error(field, message)
         return cleaned
@@ -91,8 +93,8 @@ class TicketIntakeForm(BootstrapMixin, forms.Form):
             "channel": data["channel"],
             "priority": data["priority"],
             "fault_description": data["fault_description"],
-            "warranty": {"fault": data.get("fault_kind") or "performance",
-                         "documents_altered": bool(data.get("documents_altered"))},
+            "extras": {app: value for app, intake in hooks.intakes()
+                       if (value := intake.form_value(data)) is not None},
         }
 
 

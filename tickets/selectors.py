@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from core.roles import Role, user_has_role
 from core.validation import phone_search_key
 
+from . import hooks
 from .choices import OPEN_STATUSES, Status
 from .models import Customer, Device, Ticket, TicketEvent
 
@@ -30,34 +31,20 @@ LIST_JOINED = ("customer", "device")
 
 
 def with_list_related(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """LIST_RELATED for many rows: customer and device joined, everything else prefetched (constant queries)."""
-    from warranty.models import WarrantyDecision
-
-    # A list shows the decision's outcome and its policy's name, not the facts it was computed from nor the
-    # policy's rules (JSON decoded 25 times over per page).
-    decisions = WarrantyDecision.objects.select_related("policy").only(
-        "ticket_id", "remedies", "override_remedies", "overridden_at", "reasons", "override_reason", "decided_at",
-        "policy__code", "policy__version", "policy__name")
-    return qs.select_related(*LIST_JOINED).prefetch_related("engineer", "partner", Prefetch("warranty_decision",
-                                                                                          queryset=decisions))
+    """LIST_RELATED for many rows: customer and device joined, everything else prefetched (constant queries);
+    other apps add their own prefetches through tickets.hooks (warranty: the 三包 summary)."""
+    qs = qs.select_related(*LIST_JOINED).prefetch_related("engineer", "partner")
+    for rows in hooks.row_extensions():
+        if rows.prefetch is not None:
+            qs = rows.prefetch(qs)
+    return qs
 
 
-# The columns TicketOutput shows of a clock (sla.serializers.SlaClockOutput), of ~25.
-CLOCK_LIST_FIELDS = ("ticket_id", "step", "round", "state", "started_at", "due_at", "met_at", "breached_at",
-                     "paused_seconds", "pause_reason")
-
-
-def attach_clocks(tickets: list[Ticket]) -> list[Ticket]:
-    """Each ticket's SLA clocks as `listed_clocks`, from one query, as read-only rows with the clock's
-    attribute names. Not prefetch_related: for a reverse foreign key it builds a queryset per ticket
-    (~0.1 ms each), and 125 full clock models per page cost more than the rest of the page's objects."""
-    from sla.models import SlaClock
-
-    by_ticket = {ticket.pk: [] for ticket in tickets}
-    for clock in SlaClock.objects.filter(ticket_id__in=list(by_ticket)).values_list(*CLOCK_LIST_FIELDS, named=True):
-        by_ticket[clock.ticket_id].append(clock)
-    for ticket in tickets:
-        ticket.listed_clocks = by_ticket[ticket.pk]
+def load_row_extensions(tickets: list[Ticket]) -> list[Ticket]:
+    """What other apps attach to a page of rows, one query each (sla: the clocks as `listed_clocks`)."""
+    for rows in hooks.row_extensions():
+        if rows.load is not None:
+            rows.load(tickets)
     return tickets
 
 
@@ -135,8 +122,9 @@ def ticket_filter(*, user, filters: Mapping[str, Any]) -> QuerySet[Ticket]:
         qs = qs.filter(device__category=category)
     if ageing := filters.get("ageing"):
         qs = qs.filter(ageing_q(ageing, now=timezone.now()))
-    if filters.get("sla_step") or filters.get("sla_outcome"):
-        qs = qs.filter(_sla_clock_exists(filters))
+    for rows in hooks.row_extensions():  # sla: the dashboard's drill-down by step and outcome
+        if rows.filter is not None:
+            qs = rows.filter(qs, filters)
     return qs
 
 
@@ -159,31 +147,6 @@ def ageing_q(bucket: str, *, now: datetime) -> Q:
     if older_than_max is not None:
         q &= Q(created_at__gt=now - older_than_max)
     return q
-
-
-def _sla_clock_exists(filters: Mapping[str, Any]):
-    """A clock of the step with the outcome: settled (met / breached) in the date range — the dashboard's
-    compliance figures —, or still open and breached / warned (sla_clock_breached, dash_clock_* indexes)."""
-    from django.db.models import Exists, OuterRef
-    from django.db.models.functions import Coalesce
-
-    from sla.models import SlaClock
-
-    clocks = SlaClock.objects.filter(ticket_id=OuterRef("pk"))
-    if step := filters.get("sla_step"):
-        clocks = clocks.filter(step=step)
-    outcome = filters.get("sla_outcome") or "breached"
-    if outcome in ("met", "breached"):
-        clocks = clocks.annotate(settled=Coalesce("met_at", "cancelled_at")).filter(state=outcome)
-        if start := filters.get("settled_from"):
-            clocks = clocks.filter(settled__gte=_day_start(start))
-        if end := filters.get("settled_to"):
-            clocks = clocks.filter(settled__lt=_day_start(end) + timezone.timedelta(days=1))
-    else:
-        clocks = clocks.filter(met_at__isnull=True, cancelled_at__isnull=True)
-        clocks = (clocks.filter(breached_at__isnull=False) if outcome == "open_breach"
-                  else clocks.filter(warned_at__isnull=False, breached_at__isnull=True))
-    return Exists(clocks)
 
 
 SORTS = {
@@ -239,11 +202,12 @@ def keyset_page(qs: QuerySet[Ticket], *, sort: str, cursor: str | None, size: in
     return rows[:size], next_cursor
 
 
-def tickets_in_order(ids: list[int], *, clocks: bool = False) -> list[Ticket]:
-    """The list rows of a page cut on the tickets table alone (see keyset_page), in the order of `ids`."""
+def tickets_in_order(ids: list[int], *, extended: bool = False) -> list[Ticket]:
+    """The list rows of a page cut on the tickets table alone (see keyset_page), in the order of `ids`;
+    `extended`: with what other apps attach to rows (the API's SLA clocks)."""
     by_pk = {ticket.pk: ticket for ticket in with_list_related(Ticket.objects.filter(pk__in=ids))}
     rows = [by_pk[pk] for pk in ids if pk in by_pk]
-    return attach_clocks(rows) if clocks else rows
+    return load_row_extensions(rows) if extended else rows
 
 
 # The engineer's work: from dispatch until the solution (then the ticket is the callback desk's, seed 002).
@@ -253,8 +217,6 @@ ENGINEER_QUEUE_STATUSES = (Status.DISPATCHED, Status.REPLIED, Status.WAITING, St
 def engineer_queue(*, user) -> QuerySet[Ticket]:
     """My tickets still to work on, nearest due first (tickets without a running clock last).
     A subset of OPEN_STATUSES, so the partial index ticket_engineer_queue still answers it."""
-    from django.db.models import F
-
     return (
         Ticket.objects.filter(engineer=user, status__in=ENGINEER_QUEUE_STATUSES)
         .select_related("customer", "device", "warranty_decision")  # _queue_warranty.html

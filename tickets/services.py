@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 from core.roles import Role, user_has_role
 
-from . import effects
+from . import hooks
 from .choices import Channel, Priority, Status
 from .models import Customer, Device, Ticket, TicketEvent
 from .numbering import ticket_number_next
@@ -76,8 +76,12 @@ def ticket_create(
     priority: str = Priority.NORMAL,
     partner=None,
     partner_reference: str = "",
-    warranty: Mapping[str, Any] | None = None,  # 三包 intake facts: fault, documents_altered (warranty app)
+    extras: Mapping[str, Any] | None = None,  # other apps' intake values by app (tickets.hooks.Intake)
 ) -> Ticket:
+    """Register a ticket; the apps that react to it (三包 decision, SLA clocks, a complaint's promise…)
+    do so through tickets.hooks inside this transaction, so a crash leaves neither the ticket nor them."""
+    if partner is not None:
+        channel = Channel.PARTNER_API  # a partner's ticket is always its own, via its API
     now = timezone.now()
     owner, owner_is_new = _customer_get_or_create(name=customer["name"], phone=customer["phone"],
                                                   email=customer.get("email", ""))
@@ -95,7 +99,7 @@ def ticket_create(
         status=Status.REGISTERED,
         fault_description=fault_description,
     )  # the row and its "register" event: tickets/timeline.py is the one creation path
-    effects.on_ticket_created(ticket=ticket, at=now, actor=created_by, warranty=warranty)
+    hooks.run_created(ticket=ticket, at=now, actor=created_by, extras=extras)
     return ticket
 
 
@@ -136,7 +140,7 @@ def ticket_transition(
         raise ApplicationError(
             _("Someone else changed this ticket. Reload and try again."), code="ticket_stale", field="status"
         )
-    effects.on_ticket_transition(ticket=ticket, action=action, from_status=old, at=now, actor=actor)
+    hooks.run_transitioned(ticket=ticket, action=action, from_status=old, at=now, actor=actor)
     return ticket
 
 
@@ -214,5 +218,5 @@ def ticket_update(*, ticket: Ticket, actor, expected_version: int, changes: Mapp
             _("The ticket has changed since you read it. Fetch it again and retry with the new ETag."),
             code="precondition_failed", field="If-Match", status=412,
         )
-    effects.on_ticket_updated(ticket=ticket, changes=diff, at=now, actor=actor)
+    hooks.run_updated(ticket=ticket, changes=diff, at=now, actor=actor)
     return ticket

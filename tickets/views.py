@@ -7,9 +7,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.decorators import role_required
 from core.errors import ApplicationError
+from core.steps import Failed, page_step_run
 from core.roles import Role, user_has_role
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .forms import DispatchForm, NoteForm, PreprocessForm, ReassignForm, TicketFilterForm, TicketIntakeForm
 from .workflow import ACTION_ROLES, allowed_actions
 
@@ -55,15 +56,11 @@ def ticket_new_view(request):
         except ApplicationError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            if ticket.kind == "complaint" and form.cleaned_data.get("promised_answer_at"):
-                from callbacks.complaints import complaint_promise  # 投诉: the promise made on the call
-
-                complaint_promise(ticket=ticket, actor=request.user,
-                                  promised_answer_at=form.cleaned_data["promised_answer_at"])
             messages.success(request, _("Ticket %(number)s registered.") % {"number": ticket.number})
             return redirect("tickets:detail", number=ticket.number)
     status = 400 if request.method == "POST" else 200
-    return render(request, "tickets/new.html", {"form": form}, status=status)
+    intake_templates = [intake.template for _app, intake in hooks.intakes() if intake.template]
+    return render(request, "tickets/new.html", {"form": form, "intake_templates": intake_templates}, status=status)
 
 
 @require_GET
@@ -85,7 +82,18 @@ def _detail_context(request, ticket, forms=None):
         "dispatch_form": forms.get("dispatch") or DispatchForm(),
         "reassign_form": forms.get("reassign") or ReassignForm(),
         "note_form": forms.get("note") or NoteForm(),
+        "panels": _panels(request, ticket),
     }
+
+
+def _panels(request, ticket) -> list[tuple[str, dict]]:
+    """Other apps' cards on the ticket page, in tickets.hooks.PANEL_ORDER: (template, context) each."""
+    shown = []
+    for panel in hooks.panels():
+        context = panel.context(request=request, ticket=ticket)
+        if context is not None:
+            shown.append((panel.template, {"ticket": ticket, **context}))
+    return shown
 
 
 @require_GET
@@ -98,52 +106,49 @@ def ticket_detail_view(request, number: str):
 ACTION_FORMS = {"preprocess": PreprocessForm, "dispatch": DispatchForm, "reassign": ReassignForm, "note": NoteForm}
 
 
-def _run_action(request, ticket, action: str, form):
-    data = form.cleaned_data
+def _run_action(request, ticket, action: str, data) -> None:
     if action == "preprocess":
-        return services.ticket_preprocess(ticket=ticket, actor=request.user, note=data["note"], priority=data["priority"])
-    if action == "dispatch":
-        return services.ticket_dispatch(ticket=ticket, actor=request.user, engineer=data["engineer"], note=data["note"])
-    if action == "reassign":
-        return services.ticket_reassign(ticket=ticket, actor=request.user, engineer=data["engineer"], reason=data["note"])
-    services.ticket_add_note(ticket=ticket, actor=request.user, note=data["note"])
-    return ticket
+        services.ticket_preprocess(ticket=ticket, actor=request.user, note=data["note"], priority=data["priority"])
+    elif action == "dispatch":
+        services.ticket_dispatch(ticket=ticket, actor=request.user, engineer=data["engineer"], note=data["note"])
+    elif action == "reassign":
+        services.ticket_reassign(ticket=ticket, actor=request.user, engineer=data["engineer"], reason=data["note"])
+    else:
+        services.ticket_add_note(ticket=ticket, actor=request.user, note=data["note"])
+
+
+def ticket_body_after_success(request, number: str):
+    """A step done: back to the ticket page (no htmx), or its body again (htmx)."""
+    if not request.htmx:
+        return redirect("tickets:detail", number=number)
+    ticket = selectors.ticket_get_for_user(user=request.user, number=number)
+    return render(request, "tickets/_detail_body.html", _detail_context(request, ticket))
+
+
+def ticket_body_after_failure(request, ticket, forms: dict, general: str | None, **extra) -> Failed:
+    """A step refused: the ticket as it is now, with the failed form in its panel."""
+    ticket.refresh_from_db()
+    context = {**_detail_context(request, ticket, forms=forms), **extra}
+    if general is not None:
+        context["action_error"] = general
+    return Failed(page="tickets/detail.html", fragment="tickets/_detail_body.html", context=context)
 
 
 @require_POST
 @role_required(*STAFF)
 def ticket_action_view(request, number: str, action: str):
-    """One endpoint for the step panels; htmx swaps only 2xx, so a refusal is a 200 fragment with errors."""
+    """The desk's step panels (core.steps contract); the service checks the role and says why not."""
     ticket = selectors.ticket_get_for_user(user=request.user, number=number, for_write=True)
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404
-    form = form_class(request.POST)
-    refusal: ApplicationError | None = None
-    if form.is_valid():
-        try:
-            ticket = _run_action(request, ticket, action, form)
-        except ApplicationError as exc:
-            refusal = exc
-            if exc.field in form.fields:
-                form.add_error(exc.field, exc.message)
-    if form.is_valid() and refusal is None:
-        messages.success(request, _("Saved."))
-        if not request.htmx:
-            return redirect("tickets:detail", number=ticket.number)
-        ticket = selectors.ticket_get_for_user(user=request.user, number=number)
-        return render(request, "tickets/_detail_body.html", _detail_context(request, ticket))
-    ticket.refresh_from_db()
-    context = _detail_context(request, ticket, forms={action: form})
-    context["failed_action"] = action
-    # A refusal not about one field (an illegal step, a stale ticket, the wrong role) is shown above the
-    # panels: the panel of a step that is not allowed any more is not rendered at all.
-    if refusal is not None and refusal.field not in form.fields:
-        context["action_error"] = refusal.message
-    if not request.htmx:
-        status = refusal.status if refusal is not None and refusal.status >= 400 else 400
-        return render(request, "tickets/detail.html", context, status=status)
-    return render(request, "tickets/_detail_body.html", context)
+    return page_step_run(
+        request, form=form_class(request.POST), done=_("Saved."),
+        run=lambda data: _run_action(request, ticket, action, data),
+        on_success=lambda: ticket_body_after_success(request, number),
+        on_failure=lambda form, general: ticket_body_after_failure(request, ticket, {action: form}, general,
+                                                                   failed_action=action),
+    )
 
 
 @require_GET

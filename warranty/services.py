@@ -34,7 +34,7 @@ DEVICE_FACT_FIELDS = ("category", "component", "purchase_date", "invoice_date", 
 
 def warranty_decision_record(*, ticket: Ticket, intake: Mapping[str, Any] | None, at: datetime
                              ) -> WarrantyDecision | None:
-    """Decide at registration, inside the ticket-create transaction (tickets/effects.py).
+    """Decide at registration, inside the ticket-create transaction (tickets.hooks, warranty/effects.py).
 
     No device, no policy for the product, or facts the engine refuses → no decision, and the ticket is
     registered all the same: the desk then decides by hand. The input was validated before."""

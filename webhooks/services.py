@@ -112,7 +112,7 @@ def webhook_event_emit(ticket, event: str, payload: Mapping[str, Any] | None = N
 
 
 def webhook_events_for_transition(*, ticket, action: str, from_status: str, at: datetime) -> list[WebhookDelivery]:
-    """Called from tickets.effects.on_ticket_transition, in the transition's transaction."""
+    """A tickets.hooks effect (webhooks/apps.py), in the transition's transaction."""
     if not ticket.partner_id:
         return []
     change = {"action": action, "from_status": from_status, "to_status": ticket.status, "at": _iso(at)}

@@ -27,11 +27,11 @@ def tickets(reception, manager, engineer):
     body = intake_payload(device={"category": "phone", "imei": "490154203237518", "invoice_number": "INV-1"})
     body["device"] |= {"purchase_date": bought, "invoice_date": bought}
     walked = ticket_create(created_by=reception, customer=body["customer"], device=body["device"], kind="repair",
-                           fault_description="<b>开机黑屏</b>", warranty={"fault": "performance"})
+                           fault_description="<b>开机黑屏</b>", extras={"warranty": {"fault": "performance"}})
     ticket_preprocess(ticket=walked, actor=reception, note="远程指导无效")
     ticket_dispatch(ticket=walked, actor=reception, engineer=engineer)
     overridden = ticket_create(created_by=reception, customer=body["customer"], device=body["device"],
-                               kind="repair", fault_description="屏幕碎裂", warranty={"fault": "water"})
+                               kind="repair", fault_description="屏幕碎裂", extras={"warranty": {"fault": "water"}})
     warranty_decision_override(ticket=overridden, actor=manager, remedies=["exchange:free"], reason="客户长期合作")
     bare = TicketFactory(device=None, partner=make_partner("courier-x"))
     return [walked.pk, overridden.pk, bare.pk]
@@ -50,7 +50,7 @@ def both_paths(rows) -> tuple[list, list]:
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_list_rows_are_the_same_json_on_both_paths(tickets, language):
     with override(language):
-        direct, generic = both_paths(selectors.tickets_in_order(tickets, clocks=True))
+        direct, generic = both_paths(selectors.tickets_in_order(tickets, extended=True))
     assert [row["clocks"] != [] for row in direct] == [True, True, False]  # clocks, decisions, none: all shapes
     assert direct[1]["warranty"]["overridden"] is True and direct[2]["warranty"] is None
     assert direct == generic

@@ -172,17 +172,17 @@ def test_solution_latest_is_the_most_recent(dispatched, engineer, reception):
 
 def test_the_solution_exists_when_the_solve_hook_runs(dispatched, engineer, monkeypatch):
     """The callback desk's hook reacts to "solve" and reads the latest solution in the same transaction."""
-    from tickets import effects
+    from tickets import hooks
 
     seen = []
-    original = effects.on_ticket_transition
+    original = hooks.run_transitioned
 
     def spy(*, ticket, action, **kwargs):
         if action == "solve":
             seen.append(solution_latest(ticket).plan)
         return original(ticket=ticket, action=action, **kwargs)
 
-    monkeypatch.setattr(effects, "on_ticket_transition", spy)
+    monkeypatch.setattr(hooks, "run_transitioned", spy)
     solve(dispatched(), engineer, plan="远程指导重置网络")
     assert seen == ["远程指导重置网络"]
 

@@ -32,7 +32,7 @@ def register(user, days_ago: int = 20, warranty=None, **device_changes) -> Ticke
     body = intake_payload(device=device(days_ago, **device_changes))
     return ticket_create(created_by=user, customer=body["customer"], device=body["device"] | {
         key: ago(days_ago) for key in ("purchase_date", "invoice_date")}, kind="repair",
-        fault_description="开机黑屏", warranty=warranty)
+        fault_description="开机黑屏", extras={"warranty": warranty})
 
 
 def test_api_create_stores_the_decision_with_its_policy_version_and_facts(reception_api):

@@ -8,12 +8,10 @@ from rest_framework import serializers
 from core.api import StrictInput
 from core.fields import BoundedDateField, BoundedDateTimeField, ImeiField, PastDateField, PhoneField
 from core.representation import DirectOutput, iso_date, iso_datetime
-from sla.serializers import SlaClockOutput, started_clocks_in_order
+from tickets import hooks
 from tickets.choices import Channel, Kind, Priority, ProductCategory, Status
 from tickets.intake import intake_device_errors
 from tickets.models import Customer, Device, Ticket, TicketEvent
-from warranty.api.serializers import WarrantyIntakeInput, WarrantySummaryOutput
-from warranty.intake import intake_warranty_errors
 
 
 class CustomerInput(serializers.Serializer):
@@ -53,13 +51,26 @@ class TicketCreateInput(serializers.Serializer):
         max_length=64, required=False, allow_blank=True, default="",
         help_text="The partner's own id for the case (order or waybill number).",
     )
-    # 三包 facts the device does not hold (the faulty part is `device.component`); decided at registration.
-    warranty = WarrantyIntakeInput(required=False, allow_null=True, default=None)
+    # Then the inputs other apps add under their name (tickets.hooks.Intake): `warranty`, the 三包 facts.
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for app, intake in hooks.intakes():
+            if intake.api_field is not None:
+                fields[app] = intake.api_field()
+        return fields
 
     def validate(self, attrs):
-        if attrs.get("device") and (errors := intake_warranty_errors(attrs["device"])):
-            raise serializers.ValidationError({"device": errors})
+        for _app, intake in hooks.intakes():
+            if errors := intake.api_errors(attrs):
+                raise serializers.ValidationError(errors)
         return attrs
+
+    def service_kwargs(self) -> dict:
+        """ticket_create's arguments: the ticket's own values, the other apps' under `extras`."""
+        values = dict(self.validated_data)
+        values["extras"] = {app: values.pop(app) for app, intake in hooks.intakes() if app in values}
+        return values
 
 
 class TicketUpdateInput(StrictInput):
@@ -86,8 +97,8 @@ class FieldsBuiltOnce:
 
 
 class CustomerOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
-    def represent(self, customer: Customer) -> dict:
-        return {"name": customer.name, "phone": customer.phone}
+    def values(self, customer: Customer) -> tuple:
+        return customer.name, customer.phone
 
     class Meta:
         model = Customer
@@ -95,12 +106,10 @@ class CustomerOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer)
 
 
 class DeviceOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
-    def represent(self, d: Device) -> dict:
-        return {"category": d.category, "component": d.component, "brand": d.brand, "model": d.model,
-                "imei": d.imei, "serial": d.serial, "purchase_date": iso_date(d.purchase_date),
-                "invoice_number": d.invoice_number, "invoice_date": iso_date(d.invoice_date),
-                "warranty_card_number": d.warranty_card_number, "factory_date": iso_date(d.factory_date),
-                "sold_online": d.sold_online}
+    def values(self, d: Device) -> tuple:
+        return (d.category, d.component, d.brand, d.model, d.imei, d.serial, iso_date(d.purchase_date),
+                d.invoice_number, iso_date(d.invoice_date), d.warranty_card_number, iso_date(d.factory_date),
+                d.sold_online)
 
     class Meta:
         model = Device
@@ -114,47 +123,46 @@ class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
     engineer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display")
     partner = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    # SLA clocks of the steps reached so far (in lists: loaded for the page by tickets.selectors.attach_clocks).
-    clocks = SlaClockOutput(many=True, read_only=True, source="sla_clocks")  # generic path; see _clocks_of
-    # The 三包 decision stored at registration (prefetched by tickets.selectors.with_list_related); null if none.
-    warranty = WarrantySummaryOutput(source="warranty_decision", read_only=True, allow_null=True)
+    # Then what other apps show of a ticket (tickets.hooks.Rows): `clocks`, the SLA clocks of the steps
+    # reached so far, and `warranty`, the 三包 decision stored at registration (null if none).
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for rows in hooks.row_extensions():
+            if rows.output_key:
+                fields[rows.output_key] = rows.output_field()
+        return fields
+
+    def values(self, t: Ticket, tz) -> tuple:
+        return (
+            t.pk, t.number, t.status, str(t.get_status_display()), t.kind, t.channel, t.priority,
+            CUSTOMER.represent(t.customer), DEVICE.represent(t.device) if t.device_id else None,
+            t.partner.code if t.partner_id else None, t.partner_reference,
+            t.engineer.username if t.engineer_id else None, t.fault_description, t.wait_reason,
+            iso_datetime(t.created_at, tz), iso_datetime(t.updated_at, tz), iso_datetime(t.preprocessed_at, tz),
+            iso_datetime(t.dispatched_at, tz), iso_datetime(t.replied_at, tz), iso_datetime(t.solved_at, tz),
+            iso_datetime(t.called_back_at, tz), iso_datetime(t.closed_at, tz), iso_datetime(t.next_due_at, tz),
+            t.version,
+        )
 
     def represent(self, t: Ticket) -> dict:
-        decision = getattr(t, "warranty_decision", None)  # a missing reverse one-to-one raises AttributeError
         tz = timezone.get_current_timezone()
-        return {
-            "id": t.pk, "number": t.number, "status": t.status, "status_display": str(t.get_status_display()),
-            "kind": t.kind, "channel": t.channel, "priority": t.priority,
-            "customer": CUSTOMER.represent(t.customer),
-            "device": DEVICE.represent(t.device) if t.device_id else None,
-            "partner": t.partner.code if t.partner_id else None, "partner_reference": t.partner_reference,
-            "engineer": t.engineer.username if t.engineer_id else None,
-            "fault_description": t.fault_description, "wait_reason": t.wait_reason,
-            "created_at": iso_datetime(t.created_at, tz), "updated_at": iso_datetime(t.updated_at, tz),
-            "preprocessed_at": iso_datetime(t.preprocessed_at, tz), "dispatched_at": iso_datetime(t.dispatched_at, tz),
-            "replied_at": iso_datetime(t.replied_at, tz), "solved_at": iso_datetime(t.solved_at, tz),
-            "called_back_at": iso_datetime(t.called_back_at, tz), "closed_at": iso_datetime(t.closed_at, tz),
-            "next_due_at": iso_datetime(t.next_due_at, tz), "version": t.version,
-            "clocks": [CLOCK.represent(clock, tz) for clock in started_clocks_in_order(_clocks_of(t))],
-            "warranty": WARRANTY.represent(decision) if decision is not None else None,
-        }
+        shown = super().represent(t, tz)
+        for rows in hooks.row_extensions():
+            if rows.output_key:
+                shown[rows.output_key] = rows.represent(t, tz)
+        return shown
 
     class Meta:
         model = Ticket
         fields = ("id", "number", "status", "status_display", "kind", "channel", "priority", "customer", "device",
                   "partner", "partner_reference",
                   "engineer", "fault_description", "wait_reason", "created_at", "updated_at", "preprocessed_at",
-                  "dispatched_at", "replied_at", "solved_at", "called_back_at", "closed_at", "next_due_at", "version",
-                  "clocks", "warranty")
-
-
-def _clocks_of(ticket: Ticket):
-    listed = getattr(ticket, "listed_clocks", None)
-    return ticket.sla_clocks.all() if listed is None else listed
+                  "dispatched_at", "replied_at", "solved_at", "called_back_at", "closed_at", "next_due_at", "version")
 
 
 # Stateless: `represent` reads only its argument, so one instance of each serves every request.
-CUSTOMER, DEVICE, CLOCK, WARRANTY = CustomerOutput(), DeviceOutput(), SlaClockOutput(), WarrantySummaryOutput()
+CUSTOMER, DEVICE = CustomerOutput(), DeviceOutput()
 
 
 class TicketEventOutput(serializers.ModelSerializer):

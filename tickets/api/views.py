@@ -1,14 +1,15 @@
 """Thin API views: validate, call one service or selector, serialize."""
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import RoleRequired, TicketCursorPagination
 from core.openapi import ETAG
+from core.steps import StepApi
 from core.roles import Role, user_has_role
 from tickets import selectors, services
-from tickets.choices import Channel, Priority
+from tickets.choices import Priority
 
 from .concurrency import if_match_version, with_etag
 from .serializers import TicketCreateInput, TicketEventOutput, TicketFilterInput, TicketOutput, TicketUpdateInput
@@ -44,7 +45,7 @@ class TicketListCreateApi(APIView):
         # Deferred join (see selectors.keyset_page): the page is cut on the tickets table alone, then only its
         # rows are loaded with their customer, device, clocks…
         page = paginator.paginate_queryset(qs.only("pk", ordering.lstrip("-")), request, view=self)
-        rows = selectors.tickets_in_order([ticket.pk for ticket in page], clocks=True)
+        rows = selectors.tickets_in_order([ticket.pk for ticket in page], extended=True)
         return paginator.get_paginated_response(TicketOutput(rows, many=True).data)
 
     @extend_schema(request=TicketCreateInput, responses={201: TicketOutput}, operation_id="tickets_create",
@@ -54,11 +55,8 @@ class TicketListCreateApi(APIView):
     def post(self, request):
         data = TicketCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
         partner = getattr(request.user, "partner", None) if user_has_role(request.user, Role.PARTNER) else None
-        if partner is not None:
-            values["channel"] = Channel.PARTNER_API  # a partner's ticket is always its own, via its API
-        ticket = services.ticket_create(created_by=request.user, partner=partner, **values)
+        ticket = services.ticket_create(created_by=request.user, partner=partner, **data.service_kwargs())
         ticket = selectors.ticket_get_for_user(user=request.user, pk=ticket.pk)
         return with_etag(Response(TicketOutput(ticket).data, status=status.HTTP_201_CREATED), ticket)
 
@@ -101,72 +99,75 @@ class TicketTimelineApi(APIView):
         return Response(TicketEventOutput(selectors.ticket_timeline(ticket=ticket), many=True).data)
 
 
-class _ActionApi(APIView):
-    permission_classes = [RoleRequired]
+class TicketStepApi(StepApi):
+    """A step on one ticket (core.steps contract): the ticket as its writer may see it (404 / 403)."""
+
     roles = STAFF
 
-    def _ticket(self, request, number):
+    def target(self, request, number: str):
         return selectors.ticket_get_for_user(user=request.user, number=number, for_write=True)
 
-    def _done(self, ticket, code=status.HTTP_200_OK):
-        return with_etag(Response(TicketOutput(ticket).data, status=code), ticket)
+
+class _ActionApi(TicketStepApi):
+    def respond(self, ticket):
+        return with_etag(Response(TicketOutput(ticket).data, status=status.HTTP_200_OK), ticket)
 
 
 class NoteInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class PreprocessInput(NoteInput):
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+
+
+@extend_schema_view(post=extend_schema(request=PreprocessInput, responses=TicketOutput,
+                                       operation_id="tickets_preprocess"))
 class TicketPreprocessApi(_ActionApi):
     roles = {Role.RECEPTION, Role.MANAGER}
+    Input = PreprocessInput
 
-    class InputSerializer(NoteInput):
-        priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-
-    @extend_schema(request=InputSerializer, responses=TicketOutput, operation_id="tickets_preprocess")
-    def post(self, request, number: str):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = services.ticket_preprocess(ticket=self._ticket(request, number), actor=request.user, **data.validated_data)
-        return self._done(ticket)
+    def perform(self, request, ticket, data):
+        return services.ticket_preprocess(ticket=ticket, actor=request.user, **data)
 
 
 class EngineerInput(NoteInput):
     engineer = serializers.CharField(max_length=150, help_text="The engineer's username.")
 
 
+def _engineer(data):
+    return selectors.engineers_active().filter(username=data["engineer"]).first()
+
+
+@extend_schema_view(post=extend_schema(request=EngineerInput, responses=TicketOutput,
+                                       operation_id="tickets_dispatch"))
 class TicketDispatchApi(_ActionApi):
     roles = {Role.RECEPTION, Role.MANAGER}
+    Input = EngineerInput
 
-    @extend_schema(request=EngineerInput, responses=TicketOutput, operation_id="tickets_dispatch")
-    def post(self, request, number: str):
-        data = EngineerInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        engineer = selectors.engineers_active().filter(username=data.validated_data["engineer"]).first()
-        ticket = services.ticket_dispatch(ticket=self._ticket(request, number), actor=request.user,
-                                          engineer=engineer, note=data.validated_data["note"])
-        return self._done(ticket)
+    def perform(self, request, ticket, data):
+        return services.ticket_dispatch(ticket=ticket, actor=request.user, engineer=_engineer(data), note=data["note"])
 
 
+@extend_schema_view(post=extend_schema(request=EngineerInput, responses=TicketOutput,
+                                       operation_id="tickets_reassign"))
 class TicketReassignApi(_ActionApi):
     roles = {Role.RECEPTION, Role.MANAGER}
+    Input = EngineerInput
 
-    @extend_schema(request=EngineerInput, responses=TicketOutput, operation_id="tickets_reassign")
-    def post(self, request, number: str):
-        data = EngineerInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        engineer = selectors.engineers_active().filter(username=data.validated_data["engineer"]).first()
-        ticket = services.ticket_reassign(ticket=self._ticket(request, number), actor=request.user,
-                                          engineer=engineer, reason=data.validated_data["note"])
-        return self._done(ticket)
+    def perform(self, request, ticket, data):
+        return services.ticket_reassign(ticket=ticket, actor=request.user, engineer=_engineer(data),
+                                        reason=data["note"])
 
 
-class TicketNoteApi(_ActionApi):
+@extend_schema_view(post=extend_schema(request=NoteInput, responses={201: TicketEventOutput},
+                                       operation_id="tickets_note"))
+class TicketNoteApi(TicketStepApi):
     roles = STAFF | {Role.PARTNER}
+    Input = NoteInput
 
-    @extend_schema(request=NoteInput, responses={201: TicketEventOutput}, operation_id="tickets_note")
-    def post(self, request, number: str):
-        data = NoteInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = selectors.ticket_get_for_user(user=request.user, number=number, for_write=True)
-        event = services.ticket_add_note(ticket=ticket, actor=request.user, note=data.validated_data["note"])
+    def perform(self, request, ticket, data):
+        return services.ticket_add_note(ticket=ticket, actor=request.user, note=data["note"])
+
+    def respond(self, event):
         return Response(TicketEventOutput(event).data, status=status.HTTP_201_CREATED)

@@ -3,22 +3,20 @@
 Same roles as the ticket page (tickets.workflow.ACTION_ROLES); the services re-check the rules."""
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from core.api import RoleRequired
 from core.roles import Role
 from tickets import selectors
-from tickets.engineering import services as engineering
-from tickets.engineering import rules
+from tickets.api.serializers import TicketOutput
+from tickets.api.views import TicketStepApi
 from tickets.choices import ReplyTo, SolutionKind, WaitReason
+from tickets.engineering import rules
+from tickets.engineering import services as engineering
 from tickets.engineering.models import TicketSolution
 from tickets.engineering.selectors import solutions_for_ticket
 from tickets.workflow import ACTION_ROLES
-
-from tickets.api.serializers import TicketOutput
 
 READERS = {Role.RECEPTION, Role.ENGINEER, Role.MANAGER}
 
@@ -32,14 +30,8 @@ def _problems_to_errors(problems) -> None:
         raise serializers.ValidationError({field: [str(p.message)] for field, p in problems.items()})
 
 
-class _EngineerActionApi(APIView):
-    permission_classes = [RoleRequired]
-
-    def _ticket(self, request, number):
-        return selectors.ticket_get_for_user(user=request.user, number=number, for_write=True)
-
-    @staticmethod
-    def _done(ticket):
+class _EngineerActionApi(TicketStepApi):
+    def respond(self, ticket):
         # The ticket as the service left it: after a hand back the engineer could not fetch it again.
         return Response(TicketOutput(ticket).data)
 
@@ -54,16 +46,13 @@ class ReplyInput(serializers.Serializer):
         return attrs
 
 
+@extend_schema_view(post=extend_schema(request=ReplyInput, responses=TicketOutput, operation_id="tickets_reply"))
 class TicketReplyApi(_EngineerActionApi):
     roles = ACTION_ROLES["reply"]
+    Input = ReplyInput
 
-    @extend_schema(request=ReplyInput, responses=TicketOutput, operation_id="tickets_reply")
-    def post(self, request, number: str):
-        data = ReplyInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = engineering.ticket_reply(ticket=self._ticket(request, number), actor=request.user,
-                                          **data.validated_data)
-        return self._done(ticket)
+    def perform(self, request, ticket, data):
+        return engineering.ticket_reply(ticket=ticket, actor=request.user, **data)
 
 
 class SolutionInput(serializers.Serializer):
@@ -99,6 +88,8 @@ class SolutionCreatedOutput(SolutionOutput):
         fields = (*SolutionOutput.Meta.fields, "ticket")
 
 
+@extend_schema_view(post=extend_schema(request=SolutionInput, responses={201: SolutionCreatedOutput},
+                                       operation_id="tickets_solve"))
 class TicketSolutionApi(_EngineerActionApi):
     roles = READERS
     roles_by_method = {"POST": ACTION_ROLES["solve"]}
@@ -108,12 +99,12 @@ class TicketSolutionApi(_EngineerActionApi):
         ticket = selectors.ticket_get_for_user(user=request.user, number=number)
         return Response(SolutionOutput(solutions_for_ticket(ticket=ticket), many=True).data)
 
-    @extend_schema(request=SolutionInput, responses={201: SolutionCreatedOutput}, operation_id="tickets_solve")
-    def post(self, request, number: str):
-        data = SolutionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        solution = engineering.ticket_solve(ticket=self._ticket(request, number), actor=request.user,
-                                            **data.validated_data)
+    Input = SolutionInput
+
+    def perform(self, request, ticket, data):
+        return engineering.ticket_solve(ticket=ticket, actor=request.user, **data)
+
+    def respond(self, solution):
         return Response(SolutionCreatedOutput(solution).data, status=status.HTTP_201_CREATED)
 
 
@@ -131,45 +122,36 @@ class WaitInput(serializers.Serializer):
         return attrs
 
 
+@extend_schema_view(post=extend_schema(request=WaitInput, responses=TicketOutput, operation_id="tickets_wait"))
 class TicketWaitApi(_EngineerActionApi):
     roles = ACTION_ROLES["wait"]
+    Input = WaitInput
 
-    @extend_schema(request=WaitInput, responses=TicketOutput, operation_id="tickets_wait")
-    def post(self, request, number: str):
-        data = WaitInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = engineering.ticket_wait(ticket=self._ticket(request, number), actor=request.user,
-                                         **data.validated_data)
-        return self._done(ticket)
+    def perform(self, request, ticket, data):
+        return engineering.ticket_wait(ticket=ticket, actor=request.user, **data)
 
 
 class ResumeInput(serializers.Serializer):
     note = _text(required=False, allow_blank=True, default="")
 
 
+@extend_schema_view(post=extend_schema(request=ResumeInput, responses=TicketOutput, operation_id="tickets_resume"))
 class TicketResumeApi(_EngineerActionApi):
     roles = ACTION_ROLES["resume"]
+    Input = ResumeInput
 
-    @extend_schema(request=ResumeInput, responses=TicketOutput, operation_id="tickets_resume")
-    def post(self, request, number: str):
-        data = ResumeInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = engineering.ticket_resume(ticket=self._ticket(request, number), actor=request.user,
-                                           **data.validated_data)
-        return self._done(ticket)
+    def perform(self, request, ticket, data):
+        return engineering.ticket_resume(ticket=ticket, actor=request.user, **data)
 
 
 class HandBackInput(serializers.Serializer):
     reason = _text(help_text="Why the desk should dispatch the ticket again.")
 
 
+@extend_schema_view(post=extend_schema(request=HandBackInput, responses=TicketOutput, operation_id="tickets_hand_back"))
 class TicketHandBackApi(_EngineerActionApi):
     roles = ACTION_ROLES["hand_back"]
+    Input = HandBackInput
 
-    @extend_schema(request=HandBackInput, responses=TicketOutput, operation_id="tickets_hand_back")
-    def post(self, request, number: str):
-        data = HandBackInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = engineering.ticket_hand_back(ticket=self._ticket(request, number), actor=request.user,
-                                              **data.validated_data)
-        return self._done(ticket)
+    def perform(self, request, ticket, data):
+        return engineering.ticket_hand_back(ticket=ticket, actor=request.user, **data)

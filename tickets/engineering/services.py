@@ -2,8 +2,9 @@
 
 Each is a thin service over `ticket_transition` (the only way to change status): it validates its own
 input with tickets/engineering/rules.py and writes its timeline event with structured `data`. SLA clocks
-react to the same transitions through tickets/effects.py, inside the same transaction."""
-from collections.abc import Callable, Mapping
+react to the same transitions through tickets/hooks.py, inside the same transaction; other apps may refuse
+a step through a guard there (fieldservice: no solution while a visit is open)."""
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 
+from .. import hooks
 from . import rules
 from ..choices import ReplyTo, SolutionKind
 from ..models import Ticket, TicketEvent
@@ -21,23 +23,6 @@ from .models import TicketSolution
 from ..services import _check_actor, ticket_transition
 from ..timeline import timeline_record
 from ..workflow import next_status
-
-# Other apps refuse a step here without tickets importing them: fieldservice registers a guard that
-# keeps a ticket from being solved or handed back while an on-site work order is still open.
-# A guard is called as guard(ticket=..., action=..., data=...) and raises ApplicationError to refuse.
-ACTION_GUARDS: list[Callable[..., None]] = []
-
-
-def action_guard_register(guard: Callable[..., None]) -> Callable[..., None]:
-    if guard not in ACTION_GUARDS:
-        ACTION_GUARDS.append(guard)
-    return guard
-
-
-def _run_guards(*, ticket: Ticket, action: str, data: Mapping[str, Any]) -> None:
-    for guard in ACTION_GUARDS:
-        guard(ticket=ticket, action=action, data=data)
-
 
 def _precheck(*, ticket: Ticket, action: str, actor) -> None:
     """Who and when before what: a refusal names the real reason (not your ticket, wrong status)
@@ -89,7 +74,7 @@ def ticket_solve(
                                         limit=settings.NOTE_MAX))
     if kind != SolutionKind.MANUFACTURER:  # the 返厂 fields mean nothing for other solutions
         reference, sent_on, returned_on = "", None, None
-    _run_guards(ticket=ticket, action="solve", data={"kind": kind})
+    hooks.run_guards(ticket=ticket, action="solve", data={"kind": kind})
     solution = TicketSolution.objects.create(
         ticket=ticket, kind=kind, plan=plan, result=result, manufacturer_reference=reference, sent_on=sent_on,
         returned_on=returned_on, recorded_by=actor, recorded_at=timezone.now(),
@@ -137,7 +122,7 @@ def ticket_hand_back(*, ticket: Ticket, actor, reason: str) -> Ticket:
     reason = (reason or "").strip()
     raise_first(rules.reason_problems(reason=reason, limit=settings.NOTE_MAX,
                                       message=_("Say why you hand the ticket back.")))
-    _run_guards(ticket=ticket, action="hand_back", data={})
+    hooks.run_guards(ticket=ticket, action="hand_back", data={})
     engineer = ticket.engineer
     return ticket_transition(
         ticket=ticket, action="hand_back", actor=actor, note=reason, changes={"engineer": None},

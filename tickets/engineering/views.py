@@ -1,24 +1,20 @@
-"""The engineer's action panels on the ticket page (reply, solution, wait / resume, hand back).
-
-Same contract as tickets.views.ticket_action_view: htmx swaps only 2xx, so a refusal is a 200 fragment
-with the errors next to the fields; without htmx a refusal is the whole page with status 400."""
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+"""The engineer's action panels on the ticket page (reply, solution, wait / resume, hand back), run by
+core.steps like the desk's panels: a refusal is the panel again with the errors next to the fields."""
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from core.decorators import role_required
-from core.errors import ApplicationError
-from core.roles import Role, user_has_role
+from core.roles import Role
+from core.steps import page_step_run
 
 from .. import selectors
 from . import services as engineering
 from .forms import HandBackForm, ReplyForm, ResumeForm, SolutionForm, WaitForm
-from ..views import _detail_context
+from ..views import ticket_body_after_failure, ticket_body_after_success
 from ..workflow import ACTION_ROLES
 
 STAFF = (Role.RECEPTION, Role.ENGINEER, Role.MANAGER)
@@ -53,31 +49,13 @@ def engineer_action_view(request, number: str, action: str):
         raise Http404
     form_class, done_message = ENGINEER_FORMS[action]
     ticket = selectors.ticket_get_for_user(user=request.user, number=number, for_write=True)
-    if not user_has_role(request.user, *ACTION_ROLES[action]):
-        raise PermissionDenied  # no panel was offered: this is not a form to correct
-    form = form_class(request.POST, prefix=action)
-    refusal: ApplicationError | None = None
-    if form.is_valid():
-        try:
-            _run(action=action, ticket=ticket, actor=request.user, data=form.cleaned_data)
-        except ApplicationError as exc:
-            refusal = exc
-            if exc.field in form.fields:
-                form.add_error(exc.field, exc.message)
-        else:
-            messages.success(request, done_message)
-            return _after_success(request, number)
-    ticket.refresh_from_db()
-    context = _detail_context(request, ticket)
-    context.update(engineer_forms={action: form}, failed_action=action)
-    # A refusal not about one field (wrong status, not your ticket, an open work order) shows above the
-    # panels, as in tickets.views: the panel of a step no longer allowed is not rendered at all.
-    if refusal is not None and refusal.field not in form.fields:
-        context["action_error"] = refusal.message
-    if not request.htmx:
-        status = refusal.status if refusal is not None and refusal.status >= 400 else 400
-        return render(request, "tickets/detail.html", context, status=status)
-    return render(request, "tickets/_detail_body.html", context)
+    return page_step_run(
+        request, form=form_class(request.POST, prefix=action), done=done_message, roles=ACTION_ROLES[action],
+        run=lambda data: _run(action=action, ticket=ticket, actor=request.user, data=data),
+        on_success=lambda: _after_success(request, number),
+        on_failure=lambda form, general: ticket_body_after_failure(
+            request, ticket, {}, general, engineer_forms={action: form}, failed_action=action),
+    )
 
 
 def _after_success(request, number: str):
@@ -85,7 +63,4 @@ def _after_success(request, number: str):
     if not selectors.tickets_visible_to(user=request.user).filter(number=number).exists():
         target = reverse("tickets:mine")
         return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
-    if not request.htmx:
-        return redirect("tickets:detail", number=number)
-    ticket = selectors.ticket_get_for_user(user=request.user, number=number)
-    return render(request, "tickets/_detail_body.html", _detail_context(request, ticket))
+    return ticket_body_after_success(request, number)

@@ -118,19 +118,18 @@ class WarrantySummaryOutput(DirectOutput, serializers.Serializer):
     """The decision stored with a ticket. `remedies` are what the customer may choose now: a manager's
     override replaces the computed ones (`overridden` is then true)."""
 
-    def represent(self, decision) -> dict:
+    def values(self, decision) -> tuple:
         policy = decision.policy
-        return {
-            "remedies": [_remedy(remedy) for remedy in decision.effective_remedies],
-            "missing_documents": [str(doc) for doc in decision.effective_missing_documents],
-            "reasons": [{"code": reason["code"], "message": message_for_language(reason),
-                         "message_zh": reason["message_zh"], "message_en": reason["message_en"],
-                         "rule": reason["rule"]} for reason in decision.reasons],
-            "policy": {"code": policy.code, "version": policy.version, "name": policy.name},
-            "overridden": decision.is_overridden,
-            "override_reason": decision.override_reason,
-            "decided_at": iso_datetime(decision.decided_at),
-        }
+        return (
+            [_remedy(remedy) for remedy in decision.effective_remedies],
+            [str(doc) for doc in decision.effective_missing_documents],
+            [{"code": reason["code"], "message": message_for_language(reason), "message_zh": reason["message_zh"],
+              "message_en": reason["message_en"], "rule": reason["rule"]} for reason in decision.reasons],
+            {"code": policy.code, "version": policy.version, "name": policy.name},
+            decision.is_overridden,
+            decision.override_reason,
+            iso_datetime(decision.decided_at),
+        )
 
     remedies = RemedyOutput(many=True, source="effective_remedies")
     missing_documents = serializers.ListField(child=serializers.CharField(), source="effective_missing_documents")

@@ -41,13 +41,6 @@ def decision_of(ticket):
         return None
 
 
-@register.inclusion_tag("warranty/_detail_panel.html", takes_context=True)
-def warranty_panel(context, ticket):
-    from ..views import panel_context
-
-    return panel_context(request=context["request"], ticket=ticket)
-
-
 @register.filter
 def remedy_code_label(code: str) -> str:
     """"exchange:free" (as the timeline stores an override) → its label."""
