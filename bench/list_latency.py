@@ -238,7 +238,7 @@ def create_queries(client, connection, capture) -> None:
         counts[name] = (len(captured), in_transaction(captured))
     CREATE_REPORT[:] = ["create a ticket (new caller): " + "; ".join(
         f"{name} {total} SQL queries per request, {inside} in the service's transaction incl. BEGIN/COMMIT"
-        for name, (total, inside) in counts.items()) + " (target ≤ 11 since issue 11: SLA clocks and next due, two statements)"]
+        for name, (total, inside) in counts.items()) + " (target ≤ 11, issue 11)"]
 
 
 def register_first_page(client, size: int = 25) -> str:
