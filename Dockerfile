@@ -4,9 +4,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -
 WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
-RUN pip install --no-cache-dir -e . \
- && python manage.py compilemessages -v 0 --ignore=.venv \
- && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v 0
+# scripts/build.sh is the whole build (translations, collectstatic): the production smoke in scripts/test.sh
+# runs the same script, so the image and CI cannot drift.
+RUN pip install --no-cache-dir -e . && PYTHON=python bash scripts/build.sh
 RUN useradd --create-home desk && mkdir -p /data/media && chown -R desk /data /app
 USER desk
 EXPOSE 8000
