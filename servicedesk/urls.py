@@ -5,10 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core import health
+
 admin.site.site_header = admin.site.site_title = _("After-sales service desk")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    # Probes (core/health.py) and the favicon: no login, no language prefix.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("favicon.ico", health.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("core.urls")),
