@@ -160,9 +160,10 @@ def page(requests: int, warmup: int) -> None:
 
 
 def export(rows: int) -> None:
-    from dashboard.exports import export_job_run, tickets_qs
+    from dashboard.exports import tickets_qs
     from dashboard.filters import Filters
     from dashboard.models import ExportJob
+    from dashboard.services import export_job_run
 
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     days = 30

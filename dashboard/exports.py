@@ -6,22 +6,18 @@ go to a temporary file, never held as cells), so memory stays flat for a year of
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from django.core.files import File
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import ApplicationError
 from core.roles import Role, user_has_role
 from sla.clockmath import minutes_overdue
 from sla.models import SlaClock
 from tickets.models import Ticket
 
-from .choices import ExportFormat, ExportKind, ExportState
+from .choices import ExportKind
 from .filters import Filters
 from .models import ExportJob
 from .rollup import _prefix_q, day_bounds
@@ -163,54 +159,10 @@ def write_csv(path: str, header: list[str], rows: Iterator[list], *, on_row: Cal
     return n
 
 
-# --- the job --------------------------------------------------------------------------------------
+# --- jobs (reads; the writes are in dashboard/services.py) ---------------------------------------------------
 
-def _check_manager(user) -> None:
-    if not user_has_role(user, Role.MANAGER):
-        raise ApplicationError(_("Only managers export reports."), code="forbidden", status=403)
-
-
-@transaction.atomic
-def export_job_create(*, requested_by, kind: str, format: str, filters: Filters) -> ExportJob:
-    _check_manager(requested_by)
-    if kind not in ExportKind.values:
-        raise ApplicationError(_("Unknown export."), code="export_kind", field="kind")
-    if format not in ExportFormat.values:
-        raise ApplicationError(_("Unknown format."), code="export_format", field="format")
-    from .tasks import export_job_run_task  # lazy: tasks imports this module
-
-    job = ExportJob.objects.create(requested_by=requested_by, kind=kind, format=format, filters=filters.as_dict())
-    export_job_run_task.delay_on_commit(job.pk)
-    return job
-
-
-def export_job_run(*, job_id: int) -> ExportJob | None:
-    """Idempotent: a finished job is left alone; a redelivered message re-runs a job a lost worker left
-    running (the file is written under a new name, the row points at it only once it is complete)."""
-    claimed = ExportJob.objects.filter(pk=job_id, state__in=[ExportState.QUEUED, ExportState.RUNNING]).update(
-        state=ExportState.RUNNING, started_at=timezone.now(), progress=0)
-    if not claimed:
-        return None
-    job = ExportJob.objects.get(pk=job_id)
-    try:
-        header, rows, total = iter_rows(job.kind, Filters.from_dict(job.filters))
-
-        def progress(n: int) -> None:
-            ExportJob.objects.filter(pk=job.pk).update(progress=min(99, int(100 * n / max(total, 1))), rows=n)
-
-        with tempfile.NamedTemporaryFile(suffix=f".{job.format}") as tmp:
-            writer = write_xlsx if job.format == ExportFormat.XLSX else write_csv
-            n = writer(tmp.name, header, rows, on_row=progress)
-            tmp.seek(0)
-            name = f"{job.kind}-{job.pk}-{timezone.localtime():%Y%m%d-%H%M}.{job.format}"
-            job.file.save(name, File(tmp), save=False)
-        job.state, job.progress, job.rows, job.finished_at = ExportState.DONE, 100, n, timezone.now()
-        job.save(update_fields=["state", "progress", "rows", "file", "finished_at"])
-    except Exception as exc:  # the requester sees the failure instead of a spinner for ever
-        ExportJob.objects.filter(pk=job.pk).update(state=ExportState.FAILED, error=str(exc)[:300],
-                                                   finished_at=timezone.now())
-        raise
-    return job
+def export_jobs_recent(*, user, limit: int = 5):
+    return ExportJob.objects.filter(requested_by=user).order_by("-created_at")[:limit]
 
 
 def export_job_get_for_user(*, user, pk: int) -> ExportJob:

@@ -11,10 +11,10 @@ from core.roles import Role
 
 from . import charts
 from .choices import ExportFormat, ExportKind, ExportState
-from .exports import DIRECT_CSV_LIMIT, csv_stream, export_job_create, export_job_get_for_user, iter_rows
+from .exports import DIRECT_CSV_LIMIT, csv_stream, export_job_get_for_user, export_jobs_recent, iter_rows
 from .filters import DashboardFilterForm
-from .models import ExportJob
 from .selectors import dashboard_figures
+from .services import export_job_create
 
 
 def _form(request):
@@ -32,7 +32,7 @@ def dashboard_view(request):
     figures = dashboard_figures(filters=filters)
     context = {"form": form, **figures, **charts.for_page(figures), "export_kinds": ExportKind.choices,
                "export_formats": ExportFormat.choices,
-               "jobs": ExportJob.objects.filter(requested_by=request.user).order_by("-created_at")[:5]}
+               "jobs": export_jobs_recent(user=request.user)}
     return render(request, "dashboard/page.html", context)
 
 

@@ -1,8 +1,8 @@
-"""Thin Celery entry points: all logic is in progress/notices.py (STYLE §5)."""
+"""Thin Celery entry points: all logic is in progress/services.py (STYLE §5)."""
 from celery import shared_task
 from django.utils import timezone
 
-from .notices import completion_notice_send, completion_notices_requeue
+from .services import completion_notice_send, completion_notices_requeue
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(Exception,), retry_backoff=30,

@@ -1,5 +1,6 @@
 """What the customer reads: plain words for each status and step (seed 001: 处理进度查询). Internal
 notes never reach the public page; only these sentences and the times do."""
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tickets.choices import Status, WaitReason
@@ -59,3 +60,14 @@ WAIT_PLAIN = {
     WaitReason.PARTS: _("waiting for spare parts"),
     WaitReason.MANUFACTURER: _("at the manufacturer"),
 }
+
+
+def completion_message(ticket) -> tuple[str, str]:
+    """(subject, text) of the 完成通知, in the active language."""
+    subject = gettext("Your service request %(number)s is complete") % {"number": ticket.number}
+    text = gettext(
+        "Dear %(name)s, your service request %(number)s is complete and has been confirmed with you on our "
+        "callback. You can look up its history on our progress page with the ticket number and your phone "
+        "number. Thank you for your patience. — After-sales service desk"
+    ) % {"name": ticket.customer.name, "number": ticket.number}
+    return subject, text

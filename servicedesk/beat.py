@@ -18,9 +18,14 @@ BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.tasks.webhook_sweep_task", 
 # for high-value products are a daily-granularity matter, so hourly is plenty.
 BEAT_SCHEDULE["callback-retries"] = {"task": "callbacks.tasks.callback_retries_task", "schedule": 60.0}
 BEAT_SCHEDULE["callback-periodic"] = {"task": "callbacks.tasks.callback_periodic_task", "schedule": 3600.0}
-# Completion notices lost to a broker outage are knocked again (progress/notices.py).
+# Completion notices lost to a broker outage are knocked again (progress/services.py).
 BEAT_SCHEDULE["completion-notices-requeue"] = {"task": "progress.tasks.completion_notices_requeue_task",
                                                "schedule": 300.0}
+
+# Export jobs whose knock was lost to a broker outage, or whose worker died, are knocked again
+# (dashboard/services.py): a job never stays "queued" for ever.
+BEAT_SCHEDULE["dashboard-exports-requeue"] = {"task": "dashboard.tasks.export_jobs_requeue_task", "schedule": 60.0,
+                                              "options": {"expires": 55.0}}
 
 # Dashboard rollups: today's figures are rebuilt every minute (freshness ≤ ~1 min); a past day is rebuilt
 # once more after it ended, then final (dashboard/README.md).

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dashboard.exports import export_job_create, export_job_run
+from dashboard.services import export_job_create, export_job_run
 from dashboard.filters import Filters
 from dashboard.models import ExportJob
 

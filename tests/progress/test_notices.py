@@ -3,8 +3,9 @@ import pytest
 from django.core import mail
 
 from callbacks import services as callback_services
+from core.knock import knock
 from progress.models import CompletionNotice
-from progress.notices import completion_notice_send, completion_notices_requeue
+from progress.services import completion_notice_send, completion_notices_requeue
 from progress.sms import MemorySmsBackend
 from progress.tasks import completion_notice_send_task
 from tickets.models import Customer
@@ -14,10 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _notice_sends(callbacks) -> list[int]:
-    """The notice ids whose send task an on-commit callback would enqueue (delay_on_commit → partial(delay))."""
-    return sorted(cb.args[0] for cb in callbacks
-                  if getattr(getattr(getattr(cb, "func", None), "__self__", None), "name", None)
-                  == completion_notice_send_task.name)
+    """The notice ids whose send task an on-commit callback would enqueue (core.knock: partial(knock, task, id))."""
+    return sorted(cb.args[1] for cb in callbacks
+                  if getattr(cb, "func", None) is knock and cb.args[0].name == completion_notice_send_task.name)
 
 
 @pytest.fixture(autouse=True)
@@ -118,3 +118,26 @@ def test_the_default_sms_backend_logs(caplog):
         assert LoggingSmsBackend().send("+8613800138000", "您的服务单已完成") == "logged"
     assert "您的服务单已完成" in caplog.text
     assert isinstance(get_sms_backend(), MemorySmsBackend)  # settings decide (autouse fixture above)
+
+
+def test_a_close_while_the_broker_is_down_keeps_the_notices_and_the_requeue_sends_each_once(
+        solved, reception, sms_outbox, caplog, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from tests.resilience.outage import redis_down, tasks_run_inline
+
+    with redis_down(), caplog.at_level("WARNING", logger="servicedesk.knock"):
+        ticket, _callbacks = _close(solved, reception, lambda: django_capture_on_commit_callbacks(execute=True))
+    ticket.refresh_from_db()
+    assert ticket.status == "closed"
+    assert caplog.text.count("could not enqueue progress.tasks.completion_notice_send_task") == 2
+    assert CompletionNotice.objects.filter(ticket=ticket, sent_at__isnull=True).count() == 2
+
+    later = timezone.now() + timezone.timedelta(minutes=3)
+    with redis_down():
+        assert completion_notices_requeue(now=later) == 0  # still down: nothing lost, nothing marked
+    with tasks_run_inline():
+        assert completion_notices_requeue(now=later) == 2
+        assert completion_notices_requeue(now=later) == 0
+    assert len(sms_outbox) == 1 and len(mail.outbox) == 1
+    assert not CompletionNotice.objects.filter(ticket=ticket, sent_at__isnull=True).exists()
