@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # Pages: Content-Security-Policy (CONTENT_SECURITY_POLICY below), no-store and Permissions-Policy.
     "csp.middleware.CSPMiddleware",
     "core.security.SecurityHeadersMiddleware",
+    # A view that meets PostgreSQL or Redis away answers 503 + Retry-After, not 500 (core/outage.py).
+    "core.outage.OutageMiddleware",
     # Last, as django-axes requires: turns a locked-out log-in into core.auth.lockout_response.
     "axes.middleware.AxesMiddleware",
 ]
