@@ -1,5 +1,6 @@
 """API plumbing shared by every app: one error shape, role checks, keyset pagination."""
 import json
+import sys
 from collections.abc import Collection, Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -104,6 +105,10 @@ def bad_request_handler(request, exception=None):
 def server_error_handler(request):
     """handler500: a bug. problem+json under /api/; templates/500.html (needs no request context or
     database: whatever broke may be the database) elsewhere."""
+    from .outage import outage_response  # lazy: outage imports this module
+
+    if (unavailable := outage_response(request, sys.exc_info()[1])) is not None:
+        return unavailable  # not a bug: PostgreSQL or Redis is away (503, Retry-After)
     if _is_api(request):
         return problem_response(500, "server_error", _("Something went wrong on our side. It has been logged."))
     return server_error(request)

@@ -26,22 +26,29 @@ def _outage_errors() -> tuple[type[BaseException], ...]:
     return OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, BrokerError
 
 
+def outage_response(request, exception: BaseException | None) -> HttpResponse | None:
+    """The 503 for an outage error, None for anything else (a bug: the caller answers 500)."""
+    if exception is None or not isinstance(exception, _outage_errors()):
+        return None
+    log.error("%s %s: a backing service is unavailable, answered 503", request.method, request.path,
+              exc_info=exception)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.path.startswith("/api/"):
+        return problem_response(503, "service_unavailable", _("A service we depend on is briefly "
+                                                              "unavailable. Try again later."), headers=headers)
+    # No request context: the context processors would ask the database that may be the one away.
+    return HttpResponse(loader.get_template("503.html").render(), status=503, headers=headers)
+
+
 class OutageMiddleware:
+    """For a view's exception. One raised by a middleware (the session or the user read while PostgreSQL is
+    away) reaches handler500 instead, which asks `outage_response` too (core.api.server_error_handler)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
-        self.errors = _outage_errors()
 
     def __call__(self, request):
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, self.errors):
-            return None  # a bug: handler500 and the log
-        log.error("%s %s: a backing service is unavailable, answered 503", request.method, request.path,
-                  exc_info=exception)
-        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-        if request.path.startswith("/api/"):
-            return problem_response(503, "service_unavailable", _("A service we depend on is briefly "
-                                                                  "unavailable. Try again later."), headers=headers)
-        # No request context: the context processors would ask the database that may be the one away.
-        return HttpResponse(loader.get_template("503.html").render(), status=503, headers=headers)
+        return outage_response(request, exception)

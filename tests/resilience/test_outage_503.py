@@ -52,3 +52,15 @@ def test_a_bug_is_still_a_500(monkeypatch):
                                                           {"number": "SD-20260302-0001", "phone": "13800138000"},
                                                           REMOTE_ADDR="198.51.100.252")
     assert response.status_code == 500
+
+
+def test_a_middleware_that_meets_the_database_away_answers_503_too(manager, monkeypatch):
+    """The session is read by middleware, before any view: that path goes through handler500."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    client = Client(raise_request_exception=False)
+    client.force_login(manager)
+    monkeypatch.setattr(SessionStore, "load", _raise(OperationalError("the database system is shutting down")))
+    response = client.get(reverse("dashboard:page"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert b'data-testid="error-page-unavailable"' in response.content
