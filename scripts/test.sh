@@ -37,7 +37,10 @@ log "No missing migrations"
 log "Translations complete"
 "$PY" scripts/check_translations.py
 
-log "pytest (PostgreSQL + Redis + Celery + Chromium)"
+log "pytest (PostgreSQL + Redis + Celery + Chromium, and the production smoke)"
+# tests/smoke/test_production.py is the production smoke: scripts/build.sh (the Dockerfile's build) into a
+# temporary STATIC_ROOT, a fresh database servicedesk_smoke, gunicorn with DEBUG=0, a Celery worker and beat
+# on Redis db 12, Chromium through it; ~2-3 min, in whichever pytest process picks up its file.
 mkdir -p test-artifacts
 # Playwright drives Chromium from the test thread while live_server serves: Django must allow it.
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
