@@ -157,7 +157,7 @@ def admin_client(client, django_user_model):
 
 
 def _deep(client, method, path, **extra):
-    return client.generic(method, path, DEEP, content_type="application/json", **extra)
+    return client.generic(method, path, DEEP, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **extra)
 
 
 @pytest.mark.parametrize("idempotency_key", [None, "deep-1"])
