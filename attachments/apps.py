@@ -8,8 +8,12 @@ class AttachmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: Django loads models only after every AppConfig is created.
+        from core.middleware import body_limit_register
         from tickets import hooks
 
+        from .limits import SELF_CHECKED_VIEWS, UPLOAD_VIEWS, upload_body_limit
         from .views import ticket_panel_context
 
         hooks.panel("attachments", "attachments/_panel.html", ticket_panel_context)
+        for view_name in sorted(UPLOAD_VIEWS):  # one maximal file, refused before a byte is read
+            body_limit_register(view_name, upload_body_limit, self_checked=view_name in SELF_CHECKED_VIEWS)

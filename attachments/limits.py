@@ -21,7 +21,7 @@ def request_body_check(meta) -> None:
 
 
 # The endpoints that take a file, by URL name: core.middleware.RequestLimitsMiddleware allows them a body
-# of one maximal file; every other endpoint gets REQUEST_BODY_MAX_BYTES.
+# of one maximal file (registered in attachments/apps.py); every other endpoint gets REQUEST_BODY_MAX_BYTES.
 UPLOAD_VIEWS = frozenset({"api:ticket-attachment-list", "attachments:upload"})
 # The page answers an oversized file itself (a field error in the panel: htmx swaps only 2xx answers).
 SELF_CHECKED_VIEWS = frozenset({"attachments:upload"})
@@ -30,9 +30,3 @@ SELF_CHECKED_VIEWS = frozenset({"attachments:upload"})
 def upload_body_limit() -> int:
     return settings.ATTACHMENT_MAX_BYTES + MULTIPART_OVERHEAD
 
-
-def upload_limit_for(view_name: str) -> tuple[int, bool] | None:
-    """(body limit, refuses a bigger body itself) for an upload endpoint; None for any other."""
-    if view_name not in UPLOAD_VIEWS:
-        return None
-    return upload_body_limit(), view_name in SELF_CHECKED_VIEWS

@@ -9,6 +9,7 @@ the Idempotency-Key fingerprint has touched the body when we decide:
 """
 import re
 import tempfile
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -26,16 +27,25 @@ def default_body_limit() -> int:
     return getattr(settings, "REQUEST_BODY_MAX_BYTES", settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
+# Endpoints with a body limit of their own, by URL name → (limit, refuses a bigger body itself), registered
+# by the app that owns them from its AppConfig.ready() (attachments: one maximal file). core imports no app.
+_OWN_LIMITS: dict[str, tuple[Callable[[], int], bool]] = {}
+
+
+def body_limit_register(view_name: str, limit: Callable[[], int], *, self_checked: bool = False) -> None:
+    _OWN_LIMITS[view_name] = (limit, self_checked)
+
+
 def endpoint_body_limit(path: str) -> tuple[int, bool]:
     """(the most bytes this endpoint accepts, whether it refuses a bigger body itself). Uploads have their own,
-    larger limit (attachments/limits.py); every other endpoint takes at most REQUEST_BODY_MAX_BYTES."""
-    from attachments.limits import upload_limit_for  # lazy: core must not import apps at load time
-
+    larger limit (registered by attachments); every other endpoint takes at most REQUEST_BODY_MAX_BYTES."""
     try:
         view_name = resolve(path).view_name
     except Resolver404:
         return default_body_limit(), False
-    return upload_limit_for(view_name) or (default_body_limit(), False)
+    if (own := _OWN_LIMITS.get(view_name)) is not None:
+        return own[0](), own[1]
+    return default_body_limit(), False
 
 
 def _content_length(meta) -> int | None:
