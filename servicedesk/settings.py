@@ -282,10 +282,6 @@ PROGRESS_RATE_LIMIT = (env_int("PROGRESS_RATE_LIMIT", default=10), env_int("PROG
 FAULT_DESCRIPTION_MAX = 2000
 NOTE_MAX = 2000
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
 # Pages load scripts and styles from our own static files only: no inline <script>, no on* handlers, no
 # eval (htmx's "js:" values and its injected indicator style are off, see base.html). `data:` images are
 # Bootstrap's inline SVG icons. Style *attributes* stay allowed (style-src-attr): they cannot run code,
@@ -311,6 +307,10 @@ PERMISSIONS_POLICY = os.environ.get(
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), magnetometer=(), gyroscope=(), accelerometer=()",
 )
 
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
