@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import BoundedDateTimeFormField
 from core.forms import BootstrapMixin
 from tickets.choices import Kind
 
@@ -32,7 +33,7 @@ class CallbackOutcomeForm(BootstrapMixin, forms.Form):
                                widget=forms.Textarea(attrs={"rows": 2}))
     complaint = forms.CharField(label=_("Complaint (if the customer complains)"), required=False,
                                 max_length=settings.FAULT_DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 2}))
-    promised_answer_at = forms.DateTimeField(label=_("Complaint answer promised by"), required=False, widget=DATETIME)
+    promised_answer_at = BoundedDateTimeFormField(label=_("Complaint answer promised by"), required=False, widget=DATETIME)
 
     def __init__(self, *args, kind: str = CallbackKind.SOLUTION, **kwargs):
         self.kind = kind
@@ -61,13 +62,13 @@ class CallbackOutcomeForm(BootstrapMixin, forms.Form):
 
 
 class ComplaintPromiseForm(BootstrapMixin, forms.Form):
-    promised_answer_at = forms.DateTimeField(label=_("Answer promised by"), widget=DATETIME)
+    promised_answer_at = BoundedDateTimeFormField(label=_("Answer promised by"), widget=DATETIME)
 
 
 # --- the promise captured on reception's new-ticket form (tickets/forms.py TicketIntakeForm) -----------------
 
 def complaint_promise_field() -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return BoundedDateTimeFormField(
         label=_("Complaint: answer promised by"), required=False, widget=DATETIME,
         help_text=_("For a complaint: when the customer was told to expect an answer. Empty: the policy's default."))
 

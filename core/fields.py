@@ -111,3 +111,16 @@ class BoundedDateFormField(forms.DateField):
         if parsed is not None and not _in_range(parsed):
             raise ValidationError(_date_range_message(), code="date_range")
         return parsed
+
+
+class BoundedDateTimeFormField(forms.DateTimeField):
+    """A form's date and time between DATE_MIN and DATE_MAX: year 9999 is a field error, never an overflow."""
+
+    def to_python(self, value):
+        try:
+            parsed = super().to_python(value)
+        except OverflowError:
+            raise ValidationError(_date_range_message(), code="date_range") from None
+        if parsed is not None and not _in_range(parsed):
+            raise ValidationError(_date_range_message(), code="date_range")
+        return parsed

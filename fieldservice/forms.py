@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import PhoneFormField
+from core.fields import BoundedDateTimeFormField, PhoneFormField
 from core.forms import BootstrapMixin
 
 from . import rules
@@ -36,8 +36,8 @@ class _StepForm(BootstrapMixin, forms.Form):
 
 
 class _WindowForm(_StepForm):
-    window_start = forms.DateTimeField(label=_("Appointment from"), widget=DATETIME)
-    window_end = forms.DateTimeField(label=_("Appointment until"), widget=DATETIME)
+    window_start = BoundedDateTimeFormField(label=_("Appointment from"), widget=DATETIME)
+    window_end = BoundedDateTimeFormField(label=_("Appointment until"), widget=DATETIME)
 
     def clean(self):
         data = super().clean()
@@ -59,7 +59,7 @@ class RescheduleForm(_WindowForm):
 
 
 class StepTimeForm(_StepForm):
-    at = forms.DateTimeField(label=_("Time (empty = now)"), required=False, widget=DATETIME)
+    at = BoundedDateTimeFormField(label=_("Time (empty = now)"), required=False, widget=DATETIME)
 
 
 class InspectForm(_StepForm):
@@ -97,7 +97,7 @@ class ApproveFeeForm(_StepForm):
 class CompleteForm(_StepForm):
     fix = _text(_("Work done"), rows=3)
     old_parts_taken_back = _yes_no(_("Old parts brought back?"))
-    at = forms.DateTimeField(label=_("Time (empty = now)"), required=False, widget=DATETIME)
+    at = BoundedDateTimeFormField(label=_("Time (empty = now)"), required=False, widget=DATETIME)
 
 
 class PaymentForm(_StepForm):

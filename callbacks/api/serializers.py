@@ -1,6 +1,8 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from core.fields import BoundedDateTimeField
+
 from ..choices import REACHED_OUTCOME_CHOICES
 from ..models import Callback, CallbackAttempt
 
@@ -45,4 +47,4 @@ class CallbackRecordInput(serializers.Serializer):
     comments = serializers.CharField(max_length=settings.NOTE_MAX, required=False, allow_blank=True, default="")
     complaint = serializers.CharField(max_length=settings.FAULT_DESCRIPTION_MAX, required=False, allow_blank=True,
                                       default="", help_text="A complaint raised on the call: opens a complaint ticket.")
-    promised_answer_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    promised_answer_at = BoundedDateTimeField(required=False, allow_null=True, default=None)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from rest_framework import serializers
 
-from core.fields import PhoneField
+from core.fields import BoundedDateTimeField, PhoneField
 from fieldservice import rules
 from fieldservice.models import WorkOrder, WorkOrderPart
 
@@ -39,8 +39,8 @@ class WorkOrderOutput(serializers.ModelSerializer):
 
 
 class WindowInput(serializers.Serializer):
-    window_start = serializers.DateTimeField()
-    window_end = serializers.DateTimeField()
+    window_start = BoundedDateTimeField()
+    window_end = BoundedDateTimeField()
 
     def validate(self, attrs):
         if problems := rules.window_problems(start=attrs["window_start"], end=attrs["window_end"]):
@@ -61,7 +61,7 @@ class RescheduleInput(WindowInput):
 
 
 class StepTimeInput(serializers.Serializer):
-    at = serializers.DateTimeField(required=False, allow_null=True, default=None,
+    at = BoundedDateTimeField(required=False, allow_null=True, default=None,
                                    help_text="When it happened; defaults to now.")
 
 
