@@ -69,3 +69,17 @@ class TicketSolutionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# ---- The reopen window (tickets/policies.py): versioned by effective_from, a saved version is kept ----
+from .policies import ReopenPolicy  # noqa: E402
+
+
+@admin.register(ReopenPolicy)
+class ReopenPolicyAdmin(admin.ModelAdmin):
+    list_display = ("name", "effective_from", "window_days", "created_at")
+    fields = ("name", "effective_from", "window_days", "note")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A version that is saved stays as it was (reopen events cite it): change the rule by adding a new one.
+        return ("name", "effective_from", "window_days") if obj is not None else ()

@@ -96,6 +96,11 @@ class Ticket(models.Model):
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
     fault_description = models.TextField(_("fault description"))
+    # The contact for this ticket only, when it is not the customer record's (corrected on the ticket page);
+    # blank: the customer's. Editing these never renames the customer on other tickets.
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True,
+                                     help_text=_("Stored as E.164, e.g. +8613800138000."))
     engineer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_tickets",
         null=True, blank=True, verbose_name=_("engineer"),
@@ -160,6 +165,18 @@ class Ticket(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def contact_name_shown(self) -> str:
+        return self.contact_name or self.customer.name
+
+    @property
+    def contact_phone_shown(self) -> str:
+        return self.contact_phone or self.customer.phone
+
+    @property
+    def contact_phone_display(self) -> str:
+        return format_phone(self.contact_phone) if self.contact_phone else self.customer.phone_display
+
 
 class TicketEvent(models.Model):
     """Append-only timeline: who did what, when (to the minute), from which status to which."""
@@ -194,3 +211,4 @@ class TicketNumberCounter(models.Model):
 
 # ---- Engineer's work: models live in their own module; imported here so Django registers them. ----
 from .engineering.models import TicketSolution  # noqa: E402,F401
+from .policies import ReopenPolicy  # noqa: E402,F401
