@@ -2,8 +2,12 @@
 
 /healthz   the process answers: no database, no cache, no broker — restart the container when it fails.
 /readyz    this process can serve: database reachable, every migration applied, the cache and the Celery
-           broker reachable. JSON per component; 503 when one is down — take it out of rotation, do not
-           restart it (the fault is usually elsewhere). Never a 500: every check catches its own failure.
+           broker reachable. JSON per component; 503 when a required one is down — take it out of rotation,
+           do not restart it (the fault is usually elsewhere). Never a 500: every check catches its own
+           failure. Required: settings.READYZ_REQUIRED (all four by default). The web tier survives a
+           Redis outage (rate limits fail open, knocks are re-sent), so behind a load balancer that would
+           pull every instance at once, require only database and migrations: a Redis outage then reads
+           "degraded" with 200, the component still named.
 
 Both need no login and are exempt from the SSL redirect (SECURE_REDIRECT_EXEMPT): probes speak plain
 http inside the container network. Answers name components and exception classes only — they are
@@ -98,16 +102,18 @@ def healthz(request):
 @never_cache
 @require_safe
 def readyz(request):
+    required = set(getattr(settings, "READYZ_REQUIRED", CHECKS))
     components: dict[str, dict] = {}
     for name, check in CHECKS.items():
         needed = DEPENDS_ON.get(name)
         if needed and not components[needed]["ok"]:
             components[name] = {"ok": False, "error": f"{needed} unavailable"}
-            continue
-        components[name] = run_check(name, check)
-    ready = all(c["ok"] for c in components.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", "components": components},
-                        status=200 if ready else 503)
+        else:
+            components[name] = run_check(name, check)
+        components[name]["required"] = name in required
+    ready = all(c["ok"] for name, c in components.items() if name in required)
+    status = "ok" if all(c["ok"] for c in components.values()) else "degraded" if ready else "unavailable"
+    return JsonResponse({"status": status, "components": components}, status=200 if ready else 503)
 
 
 @login_not_required

@@ -176,6 +176,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat writes its schedule file after every message it sends (sla-sweep: every 10 s), so the file's age is
 # its liveness: scripts/healthcheck.py beat (docker-compose.yml) reads it.
 CELERY_BEAT_SYNC_EVERY = 1
+# /readyz answers 503 when one of these is down (core/health.py); the others are reported, with 200.
+READYZ_REQUIRED = env_list("READYZ_REQUIRED", default=["database", "migrations", "cache", "broker"])
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

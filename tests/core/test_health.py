@@ -45,6 +45,20 @@ def test_readyz_with_redis_down_is_503_naming_cache_and_broker(client, settings)
     assert "127.0.0.1" not in response.content.decode()  # public answer: no addresses
 
 
+def test_readyz_requiring_only_the_database_reads_a_redis_outage_as_degraded(client, settings):
+    # Behind a load balancer: the web tier survives Redis being away, so it stays in rotation.
+    settings.READYZ_REQUIRED = ["database", "migrations"]
+    down = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": down}}
+    settings.CELERY_BROKER_URL = down
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert {n: (c["ok"], c["required"]) for n, c in body["components"].items()} == {
+        "database": (True, True), "migrations": (True, True), "cache": (False, False), "broker": (False, False)}
+
+
 def test_readyz_with_only_the_broker_down_names_only_the_broker(client, settings):
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port()}/0"
     components = client.get("/readyz").json()["components"]
@@ -57,7 +71,8 @@ def test_readyz_with_an_unapplied_migration_is_503(client):
     response = client.get("/readyz")
     assert response.status_code == 503
     components = response.json()["components"]
-    assert components["migrations"] == {"ok": False, "error": "RuntimeError", "ms": components["migrations"]["ms"]}
+    assert components["migrations"] == {"ok": False, "error": "RuntimeError", "ms": components["migrations"]["ms"],
+                                        "required": True}
     assert components["database"]["ok"]
 
 
@@ -69,8 +84,9 @@ def test_readyz_with_the_database_down_is_503_not_500(client, monkeypatch):
     response = client.get("/readyz")
     assert response.status_code == 503
     components = response.json()["components"]
-    assert components["database"] == {"ok": False, "error": "OperationalError", "ms": components["database"]["ms"]}
-    assert components["migrations"] == {"ok": False, "error": "database unavailable"}
+    assert components["database"] == {"ok": False, "error": "OperationalError", "ms": components["database"]["ms"],
+                                      "required": True}
+    assert components["migrations"] == {"ok": False, "error": "database unavailable", "required": True}
 
 
 def test_probes_are_exempt_from_the_ssl_redirect(client, settings):
