@@ -6,7 +6,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import BaseAuthentication, TokenAuthentication, get_authorization_header
+
+from core.roles import Role, user_roles
 
 from .accounts import is_dedicated_partner_account
 from .keys import key_matches, key_prefix
@@ -74,3 +76,14 @@ class ApiKeyAuthentication(BaseAuthentication):
     def authenticate_header(self, request) -> str:
         # Makes DRF answer 401 (not 403) to a missing or bad credential.
         return 'Bearer realm="api"'
+
+
+class DeskTokenAuthentication(TokenAuthentication):
+    """DRF's `Authorization: Token …`, for the desk's own scripts. A partner account is refused even if
+    someone made it a token: it would bypass its API key's scopes, rate limit and revocation."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if Role.PARTNER in user_roles(user):
+            raise exceptions.AuthenticationFailed(_("A partner system signs in with its API key, not with a token."))
+        return user, token

@@ -194,7 +194,7 @@ REST_FRAMEWORK = {
         # First, so a missing or bad credential is a 401 with WWW-Authenticate (not a 403).
         "partners.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "partners.authentication.DeskTokenAuthentication",  # DRF tokens, never for a partner account
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "core.scopes.ScopeRequired"],
     # Per-key requests per minute (PartnerApiKey.rate_limit_per_minute) → 429 with Retry-After.

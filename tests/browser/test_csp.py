@@ -34,7 +34,7 @@ def test_main_pages_report_no_csp_violation(page, login, manager, engineer, live
     login(page, manager)
     for path in ("/tickets/", "/tickets/new/", f"/tickets/{ticket.number}/", "/dashboard/", "/callbacks/",
                  "/sla/notifications/", "/admin/", "/api/docs/", "/progress/"):
-        response = page.goto(path)
+        response = page.goto(path, timeout=30_000)  # Swagger UI's bundle is large for live_server under load
         assert response.status == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"], path
         page.wait_for_load_state("networkidle")

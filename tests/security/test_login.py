@@ -150,3 +150,18 @@ def test_a_session_lasts_twelve_hours_by_default(client, reception):
     assert settings.SESSION_COOKIE_AGE == 12 * 3600
     log_in(client, "reception", PASSWORD)
     assert client.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 12 * 3600
+
+
+def test_a_drf_token_of_a_partner_account_is_refused(reception, db):
+    """The other door a partner account could use: DRF's `Token` header. Desk scripts keep theirs."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    partner_token = Token.objects.create(user=make_partner("courier-a").account)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {partner_token.key}")
+    response = client.get(LIST)
+    assert response.status_code == 401 and "API 密钥" in response.json()["title"]
+    desk = APIClient()
+    desk.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reception).key}")
+    assert desk.get(LIST).status_code == 200
