@@ -1,8 +1,7 @@
 """The progress page's limit: one key per client address, counted by core/ratelimit.py."""
 from django.conf import settings
 
-# settings.AXES_CLIENT_IP_CALLABLE names "progress.ratelimit.client_ip": the log-in lockout and this page
-# must see the same address for the same caller.
+# The log-in lockout (core.auth.login_client_ip) counts by the same address: one caller, one address.
 from core.ratelimit import client_ip, hit
 
 __all__ = ["client_ip", "progress_lookup_allowed"]
