@@ -7,7 +7,8 @@
            failure. Required: settings.READYZ_REQUIRED (all four by default). The web tier survives a
            Redis outage (rate limits fail open, knocks are re-sent), so behind a load balancer that would
            pull every instance at once, require only database and migrations: a Redis outage then reads
-           "degraded" with 200, the component still named.
+           "degraded" with 200, the component still named. Apps add advisory components
+           (register_advisory_check): a warning in the body, never a 503.
 
 Both need no login and are exempt from the SSL redirect (SECURE_REDIRECT_EXEMPT): probes speak plain
 http inside the container network. Answers name components and exception classes only — they are
@@ -80,6 +81,29 @@ CHECKS: dict[str, Callable[[], dict]] = {
 # Needs the database: when that is down, say so instead of a second, confusing error.
 DEPENDS_ON = {"migrations": "database"}
 
+# Advisory checks other apps register from their AppConfig.ready() (core imports no app): each returns a
+# warning text or "" and reads the database. A warning never makes the answer a 503 — it is work for a person
+# (e.g. sla: a working calendar lacks next year's holidays), not a reason to take an instance out of rotation.
+ADVISORY: dict[str, Callable[[], str]] = {}
+
+
+def register_advisory_check(name: str, check: Callable[[], str]) -> None:
+    if name in CHECKS:
+        raise ValueError(f"{name} is a readiness check already")
+    ADVISORY[name] = check
+
+
+def run_advisory(name: str, check: Callable[[], str]) -> dict:
+    started = time.monotonic()
+    try:
+        warning = check()
+    except Exception as exc:  # noqa: BLE001 — a probe reports every failure; it must never answer 500
+        log.warning("readyz: advisory check %s failed: %r", name, exc)
+        return {"ok": False, "error": type(exc).__name__, "required": False,
+                "ms": round((time.monotonic() - started) * 1000, 1)}
+    detail = {"warning": warning} if warning else {}
+    return {"ok": True, **detail, "required": False, "ms": round((time.monotonic() - started) * 1000, 1)}
+
 
 def run_check(name: str, check: Callable[[], dict]) -> dict:
     started = time.monotonic()
@@ -111,9 +135,15 @@ def readyz(request):
         else:
             components[name] = run_check(name, check)
         components[name]["required"] = name in required
-    ready = all(c["ok"] for name, c in components.items() if name in required)
+    for name, check in ADVISORY.items():
+        components[name] = (run_advisory(name, check) if components["database"]["ok"]
+                            else {"ok": False, "error": "database unavailable", "required": False})
+    ready = all(c["ok"] for name, c in components.items() if name in required and name in CHECKS)
     status = "ok" if all(c["ok"] for c in components.values()) else "degraded" if ready else "unavailable"
-    return JsonResponse({"status": status, "components": components}, status=200 if ready else 503)
+    body = {"status": status, "components": components}
+    if warnings := [f"{name}: {c['warning']}" for name, c in components.items() if c.get("warning")]:
+        body["warnings"] = warnings
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 @login_not_required

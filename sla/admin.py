@@ -11,9 +11,10 @@ from .businesstime import _validated_windows
 from .choices import Recipient
 from .defaults import DEFAULT_HOLIDAY_YEARS, calendar_days_load
 from .models import (
-    CalendarDay, CalendarWindow, ClockPause, EmailDelivery, Notification, SlaClock, SlaEvent, SlaPolicy, SlaTarget,
-    WorkingCalendar,
+    CalendarDay, CalendarWindow, CalendarYear, ClockPause, EmailDelivery, Notification, SlaClock, SlaEvent, SlaPolicy,
+    SlaTarget, Team, WorkingCalendar,
 )
+from .selectors import calendar_schedule_gaps
 
 
 class WindowFormSet(BaseInlineFormSet):
@@ -42,20 +43,72 @@ class CalendarDayInline(admin.TabularInline):
     extra = 0
 
 
+class CalendarYearInline(admin.TabularInline):
+    """Saying "this year's holidays and make-up days are entered" once they are typed in the days below."""
+
+    model = CalendarYear
+    extra = 0
+    fields = ("year", "source", "entered_at")
+    readonly_fields = ("entered_at",)
+    verbose_name_plural = _("years whose holidays and make-up days are entered")
+
+
+def schedule_gap_message(gap) -> str:
+    return _("%(calendar)s has no holiday schedule for %(year)d (needed from %(day)s): until it is entered, its "
+             "clocks count %(year)d's public holidays as working days. Type the year's holidays and make-up working "
+             "days (调休) under “holidays and make-up days” on the calendar's page and add %(year)d under "
+             "“years whose holidays and make-up days are entered”, or import a file: "
+             "manage.py import_holidays FILE.csv --year %(year)d --calendar \"%(calendar)s\" "
+             "(lines: date,holiday|makeup_workday,note).") % {
+        "calendar": gap.calendar, "year": gap.year, "day": gap.first_day.isoformat()}
+
+
 @admin.register(WorkingCalendar)
 class WorkingCalendarAdmin(admin.ModelAdmin):
-    list_display = ("name", "tz", "always_open")
-    inlines = [CalendarWindowInline, CalendarDayInline]
+    list_display = ("name", "tz", "always_open", "known_years")
+    inlines = [CalendarWindowInline, CalendarDayInline, CalendarYearInline]
     actions = ["load_holidays"]
+
+    @admin.display(description=_("holidays entered for"))
+    def known_years(self, obj) -> str:
+        return "—" if obj.always_open else ", ".join(str(row.year) for row in obj.years.all()) or "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("years")
+
+    def _warn_gaps(self, request, calendar_id=None) -> None:
+        for gap in calendar_schedule_gaps(today=timezone.localdate()):
+            if calendar_id is None or str(gap.calendar_id) == str(calendar_id):
+                messages.warning(request, schedule_gap_message(gap))
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            self._warn_gaps(request)
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET" and object_id:
+            self._warn_gaps(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.action(description=_("Load Chinese holidays and make-up days (%(years)s)") % {
         "years": "–".join(map(str, DEFAULT_HOLIDAY_YEARS))})
     def load_holidays(self, request, queryset):
         for calendar in queryset.filter(always_open=False):
-            created, changed = calendar_days_load(CalendarDay, calendar, DEFAULT_HOLIDAY_YEARS)
+            created, changed = calendar_days_load(CalendarDay, calendar, DEFAULT_HOLIDAY_YEARS, CalendarYear)
             calendar.save(update_fields=["name"])  # bulk rows send no signal: reload every snapshot
             self.message_user(request, _("%(name)s: %(created)d days added, %(changed)d corrected.") % {
                 "name": calendar.name, "created": created, "changed": changed})
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    """Who leads whom: "the engineer's lead" among an SLA target's recipients is the lead of each team the
+    ticket's engineer is a member of."""
+
+    list_display = ("name", "lead")
+    filter_horizontal = ("members",)
+    autocomplete_fields = ()
 
 
 class TargetForm(forms.ModelForm):

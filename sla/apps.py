@@ -9,10 +9,12 @@ class SlaConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: Django loads models only after every AppConfig is created.
+        from core.health import register_advisory_check
         from tickets import hooks
 
         from . import effects, models
         from .defaults import sla_defaults_ensure
+        from .selectors import calendar_schedule_warning
         from .snapshot import snapshot_invalidate
 
         # Policy is data: any change to it invalidates every process's cached snapshot.
@@ -31,3 +33,5 @@ class SlaConfig(AppConfig):
                                      represent=effects.clocks_represent, load=effects.clocks_load,
                                      filter=effects.tickets_filter))
         hooks.panel("sla", "sla/_ticket_panel.html", effects.ticket_panel_context)
+        # /readyz names a working calendar that lacks the holidays of the coming weeks (a warning, not a 503).
+        register_advisory_check("calendar", calendar_schedule_warning)

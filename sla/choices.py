@@ -44,12 +44,20 @@ class SlaEventKind(models.TextChoices):
 
 
 class Recipient(models.TextChoices):
-    """Whom a warning, a breach or an escalation is told to, besides the users named on the target."""
+    """Whom a warning, a breach or an escalation is told to, besides the users named on the target. A partner
+    account is never told (sla.notifications): a partner hears of a breach through its webhook."""
 
-    ASSIGNEE = "assignee", _("The ticket's engineer")
-    CREATOR = "creator", _("Who registered the ticket")
-    RECEPTION = "reception", _("Every reception user")
+    RECEPTION = "reception", _("The desk on duty (every reception user)")
+    ASSIGNEE = "assignee", _("The ticket's engineer (the desk while none is assigned)")
+    LEAD = "lead", _("The engineer's team lead")
     MANAGER = "manager", _("Every manager")
+    CREATOR = "creator", _("Who registered the ticket (unless a partner)")
+
+
+class CalendarYearSource(models.TextChoices):
+    PACKAGE = "chinese_calendar", _("chinese-calendar package")
+    ADMIN = "admin", _("Typed in the admin")
+    FILE = "file", _("Imported from a file")
 
 
 class CalendarDayKind(models.TextChoices):

@@ -18,3 +18,6 @@ EMAIL_CLAIM_SECONDS = _number("SLA_EMAIL_CLAIM_SECONDS", 300.0)
 EMAIL_MAX_ATTEMPTS = int(_number("SLA_EMAIL_MAX_ATTEMPTS", 10))
 # Test hook only: sleep this long inside each sweep transaction, so a test can kill a worker mid-sweep.
 SWEEP_TEST_PAUSE_SECONDS = _number("SLA_SWEEP_TEST_PAUSE_SECONDS", 0.0)
+# One e-mail per person per notifying run (a sweep's events), listing its notices, instead of one per notice.
+# settings.SLA_EMAIL_DIGEST, when set, wins (tests).
+EMAIL_DIGEST = os.environ.get("SLA_EMAIL_DIGEST", "").strip().lower() in ("1", "true", "yes", "on")

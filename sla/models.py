@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.choices import Channel, Kind, Priority, WaitReason
 
-from .choices import CalendarDayKind, ClockEvent, ClockState, SlaEventKind, Step, Weekday
+from .choices import CalendarDayKind, CalendarYearSource, ClockEvent, ClockState, SlaEventKind, Step, Weekday
 
 
 def validate_tz(value: str) -> None:
@@ -81,6 +81,47 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holiday schedule has been entered for a calendar (loaded from chinese-calendar, typed in
+    the admin or imported from a file). A working calendar without a row for a year counts every weekday of
+    that year as a working day, so the admin, the dashboard and /readyz warn before such a year comes near
+    (sla.selectors.calendar_schedule_gaps)."""
+
+    calendar = models.ForeignKey(WorkingCalendar, on_delete=models.CASCADE, related_name="years",
+                                 verbose_name=_("calendar"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    source = models.CharField(_("entered from"), max_length=20, choices=CalendarYearSource.choices,
+                              default=CalendarYearSource.ADMIN)
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("year with a holiday schedule")
+        verbose_name_plural = _("years with a holiday schedule")
+        ordering = ("year",)
+        constraints = [models.UniqueConstraint(fields=["calendar", "year"], name="sla_calendar_year_once")]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Team(models.Model):
+    """Engineers and their lead: "the engineer's lead" among an SLA target's recipients."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="teams_led",
+                             verbose_name=_("lead"))
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams",
+                                     verbose_name=_("members"))
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class SlaPolicy(models.Model):
@@ -255,7 +296,9 @@ class SlaEvent(models.Model):
 
 
 class Notification(models.Model):
-    """What a user sees under the bell on every page."""
+    """What a user sees under the bell on every page. An SLA notice is one row per ticket, step and person:
+    a later event of the same step (the breach after the warning, a new round) updates it and makes it
+    unread again (sla.notifications), so a person is never told the same thing twice."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
                              verbose_name=_("user"))
@@ -263,6 +306,8 @@ class Notification(models.Model):
                                related_name="+", verbose_name=_("ticket"))
     event = models.ForeignKey(SlaEvent, on_delete=models.CASCADE, null=True, blank=True,
                               related_name="notifications", verbose_name=_("SLA event"))
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=SlaEventKind.choices, blank=True)
     text = models.CharField(_("text"), max_length=300)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -271,7 +316,10 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [models.UniqueConstraint(fields=["event", "user"], condition=Q(event__isnull=False),
-                                               name="notification_event_user_once")]
+                                               name="notification_event_user_once"),
+                       # sla.notifications upserts on exactly these columns and this condition.
+                       models.UniqueConstraint(fields=["user", "ticket", "step"], condition=Q(event__isnull=False),
+                                               name="notification_ticket_step_user_once")]
         indexes = [models.Index(fields=["user", "-created_at"], name="notification_unread",
                                 condition=Q(read_at__isnull=True))]
 
@@ -280,10 +328,12 @@ class Notification(models.Model):
 
 
 class EmailDelivery(models.Model):
-    """Outbox row of one e-mail; sent by its own idempotent task (enforcement.email_delivery_send)."""
+    """Outbox row of one e-mail; sent by its own idempotent task (enforcement.email_delivery_send). One per
+    notice (a notice made unread again by a later event gets another), or with SLA_EMAIL_DIGEST one per person
+    per notifying run, listing its notices (then `notification` is empty)."""
 
-    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="email",
-                                        verbose_name=_("notification"))
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="emails", verbose_name=_("notification"))
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))

@@ -1,7 +1,13 @@
-"""Who hears about an SLA event and what they read: in-app notifications and e-mail outbox rows.
+"""Who hears about an SLA event and what they read: in-app notices and e-mail outbox rows.
 
 Recipients come from the clock's target (the policy version the ticket started on): role tokens
-(choices.Recipient) resolved against the ticket and the role groups, plus users named on the target."""
+(choices.Recipient) resolved against the ticket, the role groups and the teams, plus users named on the
+target. A partner's service account is never a recipient (it would be the "creator" of every ticket a
+partner registers through the API): partners hear of breaches through their webhook.
+
+A person has at most one notice per ticket and step (Notification's unique constraint): the breach after a
+warning, or the next round's warning, updates that notice and makes it unread again — one upsert, INSERT …
+ON CONFLICT DO UPDATE … WHERE the event is newer, so a late redelivery of an older event changes nothing."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -9,18 +15,21 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.roles import Role
 from tickets.models import Ticket
 from webhooks.choices import WebhookEvent
 from webhooks.services import webhook_event_emit
 
+from . import conf
 from .choices import Recipient, SlaEventKind, Step
-from .models import EmailDelivery, Notification, SlaEvent, SlaTarget
+from .models import EmailDelivery, Notification, SlaEvent, SlaTarget, Team
 
 STAGE_FIELDS = {  # event kind → (role tokens field, users M2M field)
     SlaEventKind.WARNING: ("warning_to", "warning_users"),
@@ -47,6 +56,10 @@ def event_text(event: SlaEvent, texts=None) -> str:
     return messages[event.kind] % {"number": clock.ticket.number, "step": steps[clock.step], "due": due}
 
 
+def _tokens(target: SlaTarget, kind: str) -> list[str]:
+    return list(getattr(target, STAGE_FIELDS[kind][0]) or [])
+
+
 def _recipient_ids(events: list[SlaEvent]) -> dict[int, list[int]]:
     """event id → user ids, resolved with a fixed number of queries for the whole batch."""
     targets = {e.clock.target_id: e.clock.target for e in events}
@@ -57,57 +70,118 @@ def _recipient_ids(events: list[SlaEvent]) -> dict[int, list[int]]:
         for target_id, user_id in through.objects.filter(slatarget_id__in=targets).values_list(
                 "slatarget_id", "user_id"):
             named[(kind, target_id)].add(user_id)
-    tokens_wanted = {token for e in events for token in getattr(targets[e.clock.target_id], STAGE_FIELDS[e.kind][0])}
+    tokens_wanted = {token for e in events for token in _tokens(targets[e.clock.target_id], e.kind)}
+    if Recipient.ASSIGNEE in tokens_wanted:
+        tokens_wanted.add(Recipient.RECEPTION)  # the desk stands in while no engineer is assigned
     by_role: dict[str, set[int]] = defaultdict(set)
     roles = [ROLE_TOKENS[t] for t in tokens_wanted if t in ROLE_TOKENS]
     if roles:
         for user_id, role in get_user_model().objects.filter(is_active=True, groups__name__in=roles).values_list(
                 "pk", "groups__name"):
             by_role[role].add(user_id)
-    result: dict[int, list[int]] = {}
+    leads: dict[int, set[int]] = defaultdict(set)  # engineer → the leads of the teams they are in
+    if Recipient.LEAD in tokens_wanted:
+        engineers = {e.clock.ticket.engineer_id for e in events if e.clock.ticket.engineer_id}
+        for member_id, lead_id in Team.members.through.objects.filter(user_id__in=engineers).values_list(
+                "user_id", "team__lead_id"):
+            if lead_id != member_id:
+                leads[member_id].add(lead_id)
+    result: dict[int, set[int]] = {}
     for event in events:
         target, ticket = targets[event.clock.target_id], event.clock.ticket
         ids = set(named[(event.kind, target.pk)])
-        for token in getattr(target, STAGE_FIELDS[event.kind][0]):
-            if token == Recipient.ASSIGNEE and ticket.engineer_id:
-                ids.add(ticket.engineer_id)
+        for token in _tokens(target, event.kind):
+            if token == Recipient.ASSIGNEE:
+                ids |= {ticket.engineer_id} if ticket.engineer_id else by_role[Role.RECEPTION]
+            elif token == Recipient.LEAD and ticket.engineer_id:
+                ids |= leads[ticket.engineer_id]
             elif token == Recipient.CREATOR:
                 ids.add(ticket.created_by_id)
             elif token in ROLE_TOKENS:
                 ids |= by_role[ROLE_TOKENS[token]]
-        result[event.pk] = sorted(ids)
-    return result
+        result[event.pk] = ids
+    # Never a partner's service account, whichever token or list named it (one query for the batch).
+    everyone = {uid for ids in result.values() for uid in ids}
+    partners = set(get_user_model().objects.filter(pk__in=everyone).filter(
+        Q(groups__name=Role.PARTNER) | Q(partner__isnull=False)).values_list("pk", flat=True))
+    return {event_id: sorted(ids - partners) for event_id, ids in result.items()}
+
+
+def _upsert_notices(rows: list[tuple[int, int, int, str, str, str]], now) -> list[tuple[int, int, int]]:
+    """rows: (user, ticket, event, step, kind, text). One notice per (user, ticket, step): a newer event
+    updates it and makes it unread again. Returns (notice id, user id, event id) of the notices written."""
+    if not rows:
+        return []
+    meta, adapt = Notification._meta, connection.ops.adapt_datetimefield_value
+    table = meta.db_table
+    user, ticket, event = (meta.get_field(name).column for name in ("user", "ticket", "event"))
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, NULL)"] * len(rows))
+    sql = (f"INSERT INTO {table} ({user}, {ticket}, {event}, step, kind, text, created_at, read_at) VALUES {values} "
+           f"ON CONFLICT ({user}, {ticket}, step) WHERE {event} IS NOT NULL DO UPDATE SET "
+           f"{event} = excluded.{event}, kind = excluded.kind, text = excluded.text, "
+           f"created_at = excluded.created_at, read_at = NULL WHERE {table}.{event} < excluded.{event} "
+           f"RETURNING id, {user}, {event}")
+    params = [value for row in rows for value in (*row, adapt(now))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _digest(user_notices: list[tuple[str, str]], texts) -> tuple[str, str]:
+    """(subject, body) of one e-mail listing a person's notices of one run: (text, link) each."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = ngettext("[SLA] %(count)d notice: %(first)s", "[SLA] %(count)d notices, first: %(first)s",
+                           len(user_notices)) % {"count": len(user_notices), "first": user_notices[0][0]}
+    lines = "\n\n".join(f"{text}\n{link}" for text, link in user_notices)
+    return subject[:200], f"{lines}\n\n{texts[2]}\n"
 
 
 def notifications_create_for_events(*, event_ids: Iterable[int]) -> list[int]:
-    """In-app notifications and e-mail outbox rows for events just claimed (same transaction as the
-    claim). Returns the ids of the e-mail deliveries to send after commit."""
+    """In-app notices and e-mail outbox rows for events just claimed (same transaction as the claim).
+    Returns the ids of the e-mail deliveries to send after commit."""
     events = list(SlaEvent.objects.filter(pk__in=list(event_ids)).select_related("clock__ticket", "clock__target")
                   .only("kind", "at", "clock__step", "clock__round", "clock__due_at", "clock__ticket__number",
-                        "clock__ticket__engineer", "clock__ticket__created_by", "clock__ticket__partner", "clock__target__warning_to", "clock__target__breach_to",
-                        "clock__target__escalation_to"))
+                        "clock__ticket__engineer", "clock__ticket__created_by", "clock__ticket__partner",
+                        "clock__target__warning_to", "clock__target__breach_to", "clock__target__escalation_to"))
     if not events:
         return []
     recipients = _recipient_ids(events)
     users = {u.pk: u for u in get_user_model().objects.filter(
         pk__in={uid for ids in recipients.values() for uid in ids}, is_active=True).only("pk", "email")}
     now = timezone.now()
-    rows: list[Notification] = []
-    bodies: dict[int, str] = {}
     texts = _texts()
     # One reverse() for the batch: the number is the only part of the link that changes.
     link_of = (getattr(settings, "SITE_URL", "").rstrip("/") + reverse("tickets:detail", args=["NUMBER"])).replace
-    for event in events:
-        text = event_text(event, texts)
-        link = link_of("NUMBER", event.clock.ticket.number)
-        bodies[event.pk] = f"{text}\n\n{link}\n\n{texts[2]}\n"
-        rows.extend(Notification(user_id=uid, ticket_id=event.clock.ticket_id, event=event, text=text[:300],
-                                 created_at=now) for uid in recipients[event.pk] if uid in users)
-    # The claim makes this run once per event; the unique (event, user) constraint backs it up.
-    Notification.objects.bulk_create(rows)
-    mails = [EmailDelivery(notification=n, to=users[n.user_id].email, subject=f"[SLA] {n.text}"[:200],
-                           body=bodies[n.event_id], created_at=now)
-             for n in rows if users[n.user_id].email]
+    by_id = {event.pk: event for event in events}
+    text_of = {event.pk: event_text(event, texts) for event in events}
+    # Per (user, ticket, step) only the newest event of this batch: one statement may not update a row twice.
+    newest: dict[tuple[int, int, str], int] = {}
+    for event in sorted(events, key=lambda e: e.pk):
+        for uid in recipients[event.pk]:
+            if uid in users:
+                newest[(uid, event.clock.ticket_id, event.clock.step)] = event.pk
+    rows = [(uid, ticket_id, event_id, step, by_id[event_id].kind, text_of[event_id][:300])
+            for (uid, ticket_id, step), event_id in sorted(newest.items())]
+    written = _upsert_notices(rows, now)
+
+    def line(event_id: int) -> tuple[str, str]:
+        return text_of[event_id], link_of("NUMBER", by_id[event_id].clock.ticket.number)
+
+    mails: list[EmailDelivery] = []
+    if getattr(settings, "SLA_EMAIL_DIGEST", conf.EMAIL_DIGEST):
+        per_user: dict[int, list[int]] = defaultdict(list)
+        for _nid, uid, event_id in written:
+            per_user[uid].append(event_id)
+        for uid, event_ids_of_user in sorted(per_user.items()):
+            if users[uid].email:
+                subject, body = _digest([line(e) for e in sorted(event_ids_of_user)], texts)
+                mails.append(EmailDelivery(to=users[uid].email, subject=subject, body=body, created_at=now))
+    else:
+        for nid, uid, event_id in written:
+            if users[uid].email:
+                text, link = line(event_id)
+                mails.append(EmailDelivery(notification_id=nid, to=users[uid].email, subject=f"[SLA] {text}"[:200],
+                                           body=f"{text}\n\n{link}\n\n{texts[2]}\n", created_at=now))
     EmailDelivery.objects.bulk_create(mails)
     _partner_webhooks(events)
     return [m.pk for m in mails]
@@ -134,9 +208,12 @@ def _partner_webhooks(events: list[SlaEvent]) -> None:
 
 
 @transaction.atomic
-def notifications_mark_read(*, user, notification_id: int | None = None) -> int:
-    """Mark one (or, without an id, every) unread notification of `user` read; others' stay untouched."""
+def notifications_mark_read(*, user, notification_id: int | None = None, step: str = "", kind: str = "") -> int:
+    """Mark one notice, one group of the bell (step and kind), or without either every unread notice of
+    `user` read; others' stay untouched."""
     qs = Notification.objects.filter(user=user, read_at=None)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
+    elif step and kind:
+        qs = qs.filter(step=step, kind=kind, event__isnull=False)
     return qs.update(read_at=timezone.now())

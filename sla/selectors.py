@@ -3,16 +3,18 @@ notifications. Writes stay in services.py (clocks), enforcement.py (the sweep) a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Window
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import ngettext
 
-from .choices import STEP_ORDER
+from .choices import STEP_ORDER, SlaEventKind, Step
 from .display import ClockLine, clock_line
-from .models import Notification, SlaClock
+from .models import CalendarYear, Notification, SlaClock, WorkingCalendar
 
 BELL_SIZE = 8
 NOTIFICATIONS_PAGE = 50
@@ -73,18 +75,97 @@ def ticket_clock_exists(filters: Mapping[str, Any]) -> Exists | None:
 
 # --- notifications ----------------------------------------------------------------------------------
 
-def notifications_unread_for(*, user) -> tuple[list[Notification], int]:
-    """The bell: the newest unread notifications and how many are unread, in one query (a window count)."""
+@dataclass(frozen=True)
+class BellEntry:
+    """One line under the bell: a group of SLA notices (step and kind) or a single other notice."""
+
+    count: int
+    latest: datetime
+    text: str
+    ticket_number: str = ""
+    step: str = ""
+    kind: str = ""
+    pk: int | None = None  # a single notice (not an SLA group)
+
+
+def _group_text(step: str, kind: str, count: int) -> str:
+    step_label = Step(step).label if step in Step.values else step
+    messages = {
+        SlaEventKind.WARNING: ngettext("%(count)d ticket warned at %(step)s", "%(count)d tickets warned at %(step)s",
+                                       count),
+        SlaEventKind.BREACH: ngettext("%(count)d ticket overdue at %(step)s", "%(count)d tickets overdue at %(step)s",
+                                      count),
+        SlaEventKind.ESCALATION: ngettext("%(count)d ticket escalated at %(step)s",
+                                          "%(count)d tickets escalated at %(step)s", count),
+    }
+    return messages.get(kind, "%(count)d · %(step)s") % {"count": count, "step": step_label}
+
+
+def notifications_unread_for(*, user) -> tuple[list[BellEntry], int]:
+    """The bell, in one query: unread SLA notices grouped per step and kind ("12 tickets warned at
+    Pre-process"), other notices one by one, newest first; and how many notices are unread in all. A group
+    of one reads as its notice, with the ticket's link."""
     if not getattr(user, "is_authenticated", False):
         return [], 0
-    rows = list(Notification.objects.filter(user=user, read_at=None)
-                .annotate(unread_total=Window(Count("id")))
-                .select_related("ticket").only("pk", "text", "created_at", "ticket__number")
-                .order_by("-created_at", "-id")[:BELL_SIZE])
-    return rows, (rows[0].unread_total if rows else 0)
+    groups = (Notification.objects.filter(user=user, read_at=None)
+              .annotate(single=Case(When(event__isnull=True, then=F("id")), default=None))
+              .values("step", "kind", "single")
+              .annotate(n=Count("id"), latest=Max("created_at"), text=Max("text"), number=Max("ticket__number"))
+              .order_by("-latest"))
+    entries = []
+    for row in groups:
+        if row["single"] is None and row["n"] > 1:
+            entries.append(BellEntry(count=row["n"], latest=row["latest"], step=row["step"], kind=row["kind"],
+                                     text=_group_text(row["step"], row["kind"], row["n"])))
+        else:
+            entries.append(BellEntry(count=row["n"], latest=row["latest"], text=row["text"],
+                                     ticket_number=row["number"] or "", step=row["step"], kind=row["kind"],
+                                     pk=row["single"]))
+    return entries[:BELL_SIZE], sum(entry.count for entry in entries)
 
 
-def notification_list_for(*, user, limit: int = NOTIFICATIONS_PAGE) -> list[Notification]:
-    """The notifications page: the user's own, newest first, read or not."""
-    return list(Notification.objects.filter(user=user).select_related("ticket")
-                .order_by("-created_at", "-id")[:limit])
+def notification_list_for(*, user, step: str = "", kind: str = "", limit: int = NOTIFICATIONS_PAGE) -> list[Notification]:
+    """The notifications page: the user's own, newest first, read or not; one bell group when asked."""
+    rows = Notification.objects.filter(user=user)
+    if step and kind:
+        rows = rows.filter(step=step, kind=kind)
+    return list(rows.select_related("ticket").order_by("-created_at", "-id")[:limit])
+
+
+# --- working calendars ------------------------------------------------------------------------------
+
+SCHEDULE_HORIZON_DAYS = 60
+
+
+@dataclass(frozen=True)
+class ScheduleGap:
+    """A working calendar without the holiday schedule of a year that starts within the horizon."""
+
+    calendar_id: int
+    calendar: str
+    year: int
+    first_day: date
+
+
+def calendar_schedule_gaps(*, today: date, horizon_days: int = SCHEDULE_HORIZON_DAYS) -> list[ScheduleGap]:
+    """Working (not 24×7) calendars lacking the holidays and 调休 days of a year any of the next
+    `horizon_days` days falls in: their clocks would count that year's holidays as working days. Two queries."""
+    last = today + timedelta(days=horizon_days)
+    years = range(today.year, last.year + 1)
+    known = set(CalendarYear.objects.filter(year__in=years).values_list("calendar_id", "year"))
+    return [ScheduleGap(calendar_id=pk, calendar=name, year=year, first_day=max(today, date(year, 1, 1)))
+            for pk, name in WorkingCalendar.objects.filter(always_open=False).order_by("name").values_list("pk", "name")
+            for year in years if (pk, year) not in known]
+
+
+def calendar_schedule_warning() -> str:
+    """/readyz's "calendar" component (core.health advisory check): "" when every working calendar has the
+    holiday schedule of the next SCHEDULE_HORIZON_DAYS days. English: the probe's readers are operators."""
+    gaps = calendar_schedule_gaps(today=timezone.localdate())
+    if not gaps:
+        return ""
+    years = sorted({gap.year for gap in gaps})
+    names = sorted({gap.calendar for gap in gaps})
+    return (f"no holiday schedule for {', '.join(map(str, years))} in {', '.join(names)}: its public holidays count "
+            f"as working days. Enter it in the admin (SLA › working calendars: holidays and make-up days, and the "
+            f"year under its entered years) or run manage.py import_holidays FILE.csv --year {years[0]}.")

@@ -15,7 +15,9 @@ def _bell(request):
 @require_POST
 def notification_read_view(request, pk: int | None = None):
     # Only the user's own notifications are touched: someone else's id changes nothing (and says nothing).
-    notifications_mark_read(user=request.user, notification_id=pk)
+    # A bell group (step and kind) is marked read as one; without an id or a group, everything is.
+    notifications_mark_read(user=request.user, notification_id=pk, step=request.POST.get("step", ""),
+                            kind=request.POST.get("kind", ""))
     if request.htmx:
         return _bell(request)
     target = request.POST.get("next", "")
@@ -26,4 +28,6 @@ def notification_read_view(request, pk: int | None = None):
 
 @require_GET
 def notification_list_view(request):
-    return render(request, "sla/notifications.html", {"rows": notification_list_for(user=request.user)})
+    step, kind = request.GET.get("step", ""), request.GET.get("kind", "")
+    return render(request, "sla/notifications.html", {
+        "rows": notification_list_for(user=request.user, step=step, kind=kind), "filtered": bool(step and kind)})

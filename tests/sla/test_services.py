@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sla.choices import ClockState
+from sla.defaults import OFFICE_NAME
 from sla.models import ClockPause, SlaClock, SlaPolicy, SlaTarget, WorkingCalendar
 from sla.snapshot import snapshot_get
 from tickets import services
@@ -104,7 +105,7 @@ def test_a_pause_moves_the_due_time_and_records_its_reason(create_ticket, manage
 
 
 def test_on_a_working_calendar_a_pause_over_night_counts_only_open_time(create_ticket, manager, engineer):
-    office = WorkingCalendar.objects.get(always_open=False)  # 8:00–12:00, 13:30–17:00, Mon–Fri
+    office = WorkingCalendar.objects.get(name=OFFICE_NAME)  # 8:00–12:00, 13:30–17:00, Mon–Fri
     make_policy(code="office", calendar=office, rank=1)
     with time_machine.travel(at(2026, 3, 2, 16, 0), tick=False) as t:
         ticket = create_ticket()
@@ -118,7 +119,7 @@ def test_on_a_working_calendar_a_pause_over_night_counts_only_open_time(create_t
 
 
 def test_reprioritising_keeps_the_business_time_spent_and_never_restarts_from_creation(create_ticket, manager):
-    office = WorkingCalendar.objects.get(always_open=False)
+    office = WorkingCalendar.objects.get(name=OFFICE_NAME)
     make_policy(code="urgent", calendar=office, priority="urgent", targets={"dispatch": 5, "solution": 240})
     with time_machine.travel(at(2026, 3, 2, 7, 0), tick=False) as t:
         ticket = create_ticket()

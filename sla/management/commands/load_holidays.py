@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from sla.defaults import calendar_days_load
-from sla.models import CalendarDay, WorkingCalendar
+from sla.models import CalendarDay, CalendarYear, WorkingCalendar
 
 
 class Command(BaseCommand):
@@ -25,9 +25,11 @@ class Command(BaseCommand):
                 raise CommandError(f"No working calendar named {', '.join(sorted(missing))}.")
         for row in calendars:
             try:
-                created, changed = calendar_days_load(CalendarDay, row, years)
+                created, changed = calendar_days_load(CalendarDay, row, years, CalendarYear)
             except ValueError as exc:  # a year the installed chinese-calendar does not know
-                raise CommandError(str(exc)) from exc
+                raise CommandError(f"{exc}. Enter that year in the admin (the calendar's holidays and make-up days, "
+                                   "and the year under its entered years) or import a file with "
+                                   "manage.py import_holidays FILE.csv --year YEAR.") from exc
             # bulk_create sends no post_save: tell every process to reload its snapshot.
             row.save(update_fields=["name"])
             self.stdout.write(f"{row.name}: {created} days added, {changed} corrected")
