@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.decorators import role_required
 from core.errors import ApplicationError
 from core.roles import Role
+from sla.selectors import calendar_schedule_gaps
 
 from . import charts
 from .choices import ExportFormat, ExportKind, ExportState
@@ -31,6 +32,8 @@ def dashboard_view(request):
         return render(request, "dashboard/page.html", {"form": form}, status=400)
     figures = dashboard_figures(filters=filters)
     context = {"form": form, **figures, **charts.for_page(figures), "export_kinds": ExportKind.choices,
+               # A working calendar without next weeks' holidays (issue 14): say so where managers look.
+               "calendar_gaps": calendar_schedule_gaps(today=timezone.localdate()),
                "export_formats": ExportFormat.choices,
                "jobs": export_jobs_recent(user=request.user)}
     return render(request, "dashboard/page.html", context)
