@@ -86,6 +86,9 @@ class StepApi(APIView):
         raise NotImplementedError
 
     def post(self, request, **kwargs):
+        # Whose object it is before what the body says: a caller who may not see it gets its 404 (or 403)
+        # whatever it sent, never field errors about an object that, for them, does not exist.
+        target = self.target(request, **kwargs)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        return self.respond(self.perform(request, self.target(request, **kwargs), data.validated_data))
+        return self.respond(self.perform(request, target, data.validated_data))

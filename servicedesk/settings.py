@@ -201,9 +201,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.ApiKeyRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "core.openapi.ServiceDeskAutoSchema",
     "EXCEPTION_HANDLER": "core.api.problem_handler",
-    # DRF's default parsers, with JSON nesting bounded (JSON_MAX_DEPTH, core/parsers.py).
-    "DEFAULT_PARSER_CLASSES": ["core.parsers.BoundedJSONParser", "rest_framework.parsers.FormParser",
-                               "rest_framework.parsers.MultiPartParser"],
+    # JSON only, nesting bounded (JSON_MAX_DEPTH, core/parsers.py): the schema then lists only
+    # application/json, so generated clients send JSON (a form body cannot carry the nested customer).
+    # The upload endpoint names its own multipart parser; anything else is a 415.
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.BoundedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",  # APIClient.post(url, {...}) sends what the API accepts
     "DEFAULT_PAGINATION_CLASS": "core.api.TicketCursorPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],

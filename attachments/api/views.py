@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -34,7 +34,7 @@ REFUSED_FILE = OpenApiResponse(ProblemSerializer, "The file was refused; nothing
 class TicketAttachmentListCreateApi(APIView):
     permission_classes = [RoleRequired]
     roles = ROLES
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a file travels in multipart only; the schema lists just that
 
     def initial(self, request, *args, **kwargs):
         if request.method == "POST":

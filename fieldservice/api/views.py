@@ -33,9 +33,9 @@ class TicketWorkOrdersApi(APIView):
     @extend_schema(request=s.WorkOrderCreateInput, responses={201: s.WorkOrderOutput},
                    operation_id="tickets_work_orders_create")
     def post(self, request, number: str):
+        ticket = ticket_get_for_user(user=request.user, number=number, for_write=True)  # 404/403 before 400
         data = s.WorkOrderCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        ticket = ticket_get_for_user(user=request.user, number=number, for_write=True)
         work_order = services.work_order_create(ticket=ticket, actor=request.user, **data.validated_data)
         return Response(s.WorkOrderOutput(_fresh(request, work_order.number)).data, status=status.HTTP_201_CREATED)
 
@@ -75,9 +75,9 @@ def _step_api(step: str, input_class, service, *, created: bool = False):
 
     @extend_schema(request=input_class, responses={code: s.WorkOrderOutput}, operation_id=f"work_orders_{step}")
     def post(self, request, number: str):
+        work_order = _fresh(request, number)  # 404 for a work order the caller may not see, before any 400
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
-        work_order = _fresh(request, number)
         service(work_order=work_order, actor=request.user, **data.validated_data)
         return Response(s.WorkOrderOutput(_fresh(request, number)).data, status=code)
 
