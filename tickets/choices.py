@@ -13,9 +13,10 @@ class Status(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
+    MERGED = "merged", _("Merged")  # a duplicate merged into another ticket (Ticket.merged_into), tickets/merging.py
 
 
-OPEN_STATUSES = frozenset(Status.values) - {Status.CLOSED, Status.CANCELLED}
+OPEN_STATUSES = frozenset(Status.values) - {Status.CLOSED, Status.CANCELLED, Status.MERGED}
 
 
 class Kind(models.TextChoices):
