@@ -50,6 +50,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "tickets:detail": {"GET": "L ok ok 404 ok L L ok"},
     "tickets:action": {"POST": "L ok ok 404 ok L L ok"},
     "tickets:engineer-action": {"POST": "L 403 ok 404 ok L L ok"},
+    "tickets:merge": {"GET": "L ok 403 403 ok L L ok", "POST": "L ok 403 403 ok L L ok"},  # desk only (issue 14)
+    "tickets:bulk": {"POST": "L ok 403 403 ok L L ok"},
     "fieldservice:mine": {"GET": "L 403 ok ok 403 L L ok"},
     "fieldservice:create": {"GET": "L ok ok 404 ok L L ok", "POST": "L ok ok 404 ok L L ok"},
     "fieldservice:detail": {"GET": "L ok ok 404 ok L L ok"},
@@ -87,6 +89,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:ticket-wait": {"POST": "401 ok ok 404 ok 403 403 ok"},
     "api:ticket-resume": {"POST": "401 ok ok 404 ok 403 403 ok"},
     "api:ticket-hand-back": {"POST": "401 403 ok 404 ok 403 403 ok"},
+    "api:ticket-merge": {"POST": "401 ok 403 403 ok ok 404 ok"},  # a partner merges its own tickets only
     "api:ticket-confirmation": {"POST": "401 403 403 403 403 ok 404 ok"},
     "api:ticket-callback": {"POST": "401 ok 403 403 ok 403 403 ok"},
     "api:ticket-attachment-list": {"GET": "401 ok ok 404 ok ok 404 ok", "POST": "401 ok ok 404 ok ok 404 ok"},
