@@ -28,7 +28,9 @@ def test_readyz_is_ready_with_every_component(client):
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["components"]) == {"database", "migrations", "cache", "broker"}
+    # "calendar" is sla's advisory component (core.health.register_advisory_check): never required.
+    assert set(body["components"]) == {"database", "migrations", "cache", "broker", "calendar"}
+    assert body["components"]["calendar"]["required"] is False
     assert all(c["ok"] for c in body["components"].values())
 
 
@@ -56,7 +58,8 @@ def test_readyz_requiring_only_the_database_reads_a_redis_outage_as_degraded(cli
     body = response.json()
     assert body["status"] == "degraded"
     assert {n: (c["ok"], c["required"]) for n, c in body["components"].items()} == {
-        "database": (True, True), "migrations": (True, True), "cache": (False, False), "broker": (False, False)}
+        "database": (True, True), "migrations": (True, True), "cache": (False, False), "broker": (False, False),
+        "calendar": (True, False)}
 
 
 def test_readyz_with_only_the_broker_down_names_only_the_broker(client, settings):
