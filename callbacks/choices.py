@@ -27,6 +27,7 @@ class CallbackOutcome(models.TextChoices):
     CONTACTED = "contacted", _("Customer contacted")  # a periodic call: nothing to confirm
     UNREACHABLE = "unreachable", _("Customer unreachable")
     SETTLED_ELSEWHERE = "settled_elsewhere", _("Settled outside the callback desk")
+    TICKET_CANCELLED = "ticket_cancelled", _("Ticket cancelled")  # nothing left to confirm (issue 14)
 
 
 # What the caller may pick after reaching the customer.

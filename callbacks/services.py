@@ -67,6 +67,12 @@ def callbacks_settle_elsewhere(*, ticket: Ticket, at: datetime, actor) -> int:
         state=CallbackState.CLOSED, outcome=CallbackOutcome.SETTLED_ELSEWHERE, completed_at=at, completed_by=actor)
 
 
+def callbacks_cancel_with_ticket(*, ticket: Ticket, at: datetime, actor) -> int:
+    """The ticket was cancelled (issue 14): its open callbacks leave the desk's list, closed as such."""
+    return Callback.objects.filter(ticket=ticket, state__in=OPEN_STATES).update(
+        state=CallbackState.CLOSED, outcome=CallbackOutcome.TICKET_CANCELLED, completed_at=at, completed_by=actor)
+
+
 # --- recording a call --------------------------------------------------------------------------------------
 
 NO_SOLUTION = _("No solution is recorded on this ticket: there is nothing to confirm yet.")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import Role, user_has_role
+from sla.choices import ClockState
 from sla.clockmath import minutes_overdue
 from sla.models import SlaClock
 from tickets.models import Ticket
@@ -42,7 +43,9 @@ def tickets_qs(f: Filters):
 
 def breaches_qs(f: Filters):
     start, end = _period(f)
-    return SlaClock.objects.filter(_prefix_q(f.ticket_q(), "ticket__"), breached_at__gte=start, breached_at__lt=end)
+    # A cancelled ticket's clocks are neither met nor breached (issue 14): not in the breach list either.
+    return SlaClock.objects.filter(_prefix_q(f.ticket_q(), "ticket__"), breached_at__gte=start,
+                                   breached_at__lt=end).exclude(state=ClockState.CANCELLED)
 
 
 TICKET_FIELDS = ("number", "created_at", "status", "kind", "channel", "priority", "device__category",

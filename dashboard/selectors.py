@@ -25,6 +25,7 @@ from .filters import Filters
 from .kpi import DEFAULT_RULE, KpiRule, kpi_score, period_bounds
 from .models import KpiPolicy, RollupDay, SupervisorRating, VolumeDay
 from .period import period_rows
+from .reopens import reopen_figures
 from .rollup import _prefix_q, day_bounds
 
 STEPS = list(Step)
@@ -230,6 +231,7 @@ def dashboard_figures(*, filters: Filters, now: datetime | None = None) -> dict:
         paid_on_time=Count("id", filter=Q(paid_at__gte=start, paid_at__lt=end, paid_at__lte=F("due_at"))),
         paid_late=Count("id", filter=Q(paid_at__gte=start, paid_at__lt=end, paid_at__gt=F("due_at"))),
         paid_amount=Sum("amount", filter=Q(paid_at__gte=start, paid_at__lt=end)))
+    reopen_stats = reopen_figures(filters=f, start=start, end=end)
     freshness = RollupDay.objects.filter(day=timezone.localdate(now)).values_list("built_at", flat=True).first()
 
     days = [f.date_from + timedelta(days=n) for n in range((f.date_to - f.date_from).days + 1)]
@@ -240,7 +242,7 @@ def dashboard_figures(*, filters: Filters, now: datetime | None = None) -> dict:
         "breaches": breaches, "breaches_total": breaches_total, "warned": warned, "warned_total": warned_total,
         "engineers": engineers, "kpi": kpi, "trend": trend, "complaints_open": complaints_open,
         "complaint_stats": complaint_stats, "refunds_pending": refunds_pending, "refund_stats": refund_stats,
-        "freshness": freshness,
+        "reopen_stats": reopen_stats, "freshness": freshness,
     }
 
 

@@ -10,11 +10,13 @@ class FieldserviceConfig(AppConfig):
         # Imported here, not at the top: Django loads models only after every AppConfig is created.
         from tickets import hooks
 
+        from . import effects
         from .services import work_orders_guard
         from .views import ticket_panel_context
 
         # A ticket is not solved or handed back while one of its work orders is still open.
         hooks.guard("fieldservice", ("solve", "hand_back"), work_orders_guard)
+        hooks.on_transitioned("fieldservice", effects.on_transitioned)
         hooks.panel("fieldservice", "fieldservice/_ticket_panel.html", ticket_panel_context)
 
         from core.demo import demo_step_register

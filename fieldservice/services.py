@@ -24,6 +24,8 @@ from .workflow import STEP_ROLES, next_status
 
 # The ticket is with an engineer and not yet solved: the only time a visit can be planned or recorded.
 WORKABLE_TICKET = frozenset({Status.DISPATCHED, Status.REPLIED, Status.WAITING, Status.REOPENED})
+# What a cancelled ticket takes with it: visits not yet done (fieldservice/workflow.py "cancel").
+CANCELLABLE_WITH_TICKET = frozenset({WorkOrderStatus.SCHEDULED, WorkOrderStatus.EN_ROUTE, WorkOrderStatus.ON_SITE})
 
 
 def _check_actor(*, ticket: Ticket, step: str, actor) -> None:
@@ -270,3 +272,17 @@ def work_orders_guard(*, ticket: Ticket, action: str, data: Mapping[str, Any]) -
             ticket=ticket, status=WorkOrderStatus.CONFIRMED).exists():
         raise ApplicationError(_("An on-site solution needs a work order confirmed by the customer."),
                                code="work_order_missing", field="kind")
+
+
+def work_orders_cancel_for_ticket(*, ticket: Ticket, actor, at: datetime, note: str = "") -> list[WorkOrder]:
+    """The ticket was cancelled (tickets.hooks, fieldservice/effects.py): every visit not yet done is cancelled,
+    in the ticket's transaction. No role check here: whoever may cancel the ticket (a partner, via the API)
+    cancels its visits with it. A visit whose work is done stays: it happened, and its form is kept."""
+    cancelled = []
+    reason = note or str(_("The ticket was cancelled."))
+    for work_order in WorkOrder.objects.select_for_update().filter(
+            ticket=ticket, status__in=sorted(CANCELLABLE_WITH_TICKET)).order_by("seq"):
+        work_order.ticket = ticket  # the instance the ticket's writer holds: its version stays in step
+        cancelled.append(_apply(work_order=work_order, step="cancel", actor=actor, note=reason,
+                                changes={"cancel_reason": reason}))
+    return cancelled

@@ -9,7 +9,8 @@ The rules, in words (README "SLA"):
   stopped clock is met if stopped no later than its due instant (inclusive), else breached.
 - `closed` stops what still runs by the same rule and cancels clocks that never started;
   `cancelled` (ticket cancelled) cancels every open clock: a promise that is no longer owed is
-  neither met nor breached.
+  neither met nor breached — even one that had breached while still open leaves the figures (its
+  state is cancelled; the breach instant is kept as history). Steps already done stay as they were.
 - `reopened` (回访不合格, or a manager reopening a closed ticket) starts a new round of every target
   flagged `restart_on_reopen` (by default dispatch and solution); first reply and callback follow
   from the next dispatch and solution as usual.

@@ -16,7 +16,7 @@ from tickets.models import Ticket
 from .choices import STEP_ORDER, ClockEvent, ClockState
 from .clockmath import Pause, business_elapsed, compute_due, is_past_due
 from .lifecycle import (
-    ACTION_EVENTS, PAUSE, RESUME, ClockView, TargetView, clock_schedule, next_check, plan_event,
+    ACTION_EVENTS, CANCELLED, PAUSE, RESUME, ClockView, TargetView, clock_schedule, next_check, plan_event,
 )
 from .models import ClockPause, SlaClock
 from .snapshot import PolicySnap, Snapshot, TargetSnap, policy_for_ticket, snapshot_get, snapshot_reset
@@ -120,10 +120,13 @@ class _Work:
         clock.next_check_at = None
         self.touch(clock)
 
-    def cancel(self, clock: SlaClock) -> None:
+    def cancel(self, clock: SlaClock, *, withdrawn: bool = False) -> None:
+        """A promise no longer owed. `withdrawn` (the ticket was cancelled): it leaves the figures even if it had
+        breached — neither met nor breached (issue 14); the breach instant stays as history. Otherwise (handed
+        back) a breach that happened stays a breach."""
         self.end_pause(clock)
         clock.cancelled_at, clock.next_check_at = self.at, None
-        if clock.breached_at is None:
+        if clock.breached_at is None or withdrawn:
             clock.state = ClockState.CANCELLED
         self.touch(clock)
 
@@ -237,7 +240,7 @@ def _apply_event(work: _Work, event: str) -> None:
     for clock in plan.stop:
         work.stop(clock)
     for clock in plan.cancel:
-        work.cancel(clock)
+        work.cancel(clock, withdrawn=event == CANCELLED)
     for step in sorted(plan.start, key=STEP_ORDER.get):
         work.start_step(step)
 

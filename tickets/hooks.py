@@ -31,6 +31,7 @@ EFFECT_ORDER: tuple[str, ...] = (
     "sla",         # the policy is picked and clocks start, stop, pause or resume with the step
     "webhooks",    # partner webhook rows now, sent after commit
     "callbacks",   # solve → a callback is due; a complaint gets / keeps its promised answer time
+    "fieldservice",  # cancel → the ticket's open visits are cancelled (after callbacks, before the notice)
     "progress",    # closed after a confirmed callback → the customer's completion notice
     "refunds",     # a return/refund solution → a refund due in 7 working days
 )

@@ -13,6 +13,7 @@ from core.roles import Role, user_has_role
 
 from . import hooks
 from .choices import Channel, Priority, Status
+from .editing import EDITABLE_FIELDS, ticket_edit
 from .models import Customer, Device, Ticket, TicketEvent
 from .numbering import ticket_number_next
 from .timeline import timeline_open, timeline_record
@@ -187,36 +188,15 @@ def ticket_add_note(*, ticket: Ticket, actor, note: str) -> TicketEvent:
     return timeline_record(ticket=ticket, actor=actor, action="note", note=text)
 
 
-UPDATABLE_FIELDS = frozenset({"priority", "partner_reference"})
+# PATCH's fields: the ticket's own (tickets/editing.py EDITABLE_FIELDS) and `device` (a partial device).
+UPDATABLE_FIELDS = frozenset(EDITABLE_FIELDS) | {"device"}
 
 
-@transaction.atomic
 def ticket_update(*, ticket: Ticket, actor, expected_version: int, changes: Mapping[str, Any]) -> Ticket:
     """Change a ticket's editable fields if nobody changed the ticket since the caller read `expected_version`.
 
-    The version guard is the If-Match of the API: a stale writer gets 412 and nothing is written."""
-    unknown = set(changes) - UPDATABLE_FIELDS
-    if unknown:
-        raise ApplicationError(_("This field cannot be changed."), code="not_updatable", field=sorted(unknown)[0],
-                               status=400)
-    if ticket.version != expected_version:
-        raise ApplicationError(
-            _("The ticket has changed since you read it. Fetch it again and retry with the new ETag."),
-            code="precondition_failed", field="If-Match", status=412,
-        )
-    if not ticket.is_open:
-        raise ApplicationError(_("A closed or cancelled ticket cannot be changed."), code="ticket_closed",
-                               field="status")
-    diff = {key: value for key, value in changes.items() if getattr(ticket, key) != value}
-    if not diff:
-        return ticket
-    now = timezone.now()
-    data = {"changes": {key: [getattr(ticket, key), value] for key, value in diff.items()}}  # before → after
-    if timeline_record(ticket=ticket, actor=actor, action="update", at=now, data=data, values=diff,
-                       expect={"version": expected_version}) is None:
-        raise ApplicationError(
-            _("The ticket has changed since you read it. Fetch it again and retry with the new ETag."),
-            code="precondition_failed", field="If-Match", status=412,
-        )
-    hooks.run_updated(ticket=ticket, changes=diff, at=now, actor=actor)
-    return ticket
+    The version guard is the If-Match of the API: a stale writer gets 412 and nothing is written. The rules,
+    the "update" timeline entry (old → new) and the `updated` hooks are tickets/editing.py's."""
+    changes = dict(changes)
+    device = changes.pop("device", None)
+    return ticket_edit(ticket=ticket, actor=actor, expected_version=expected_version, changes=changes, device=device)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_ops
 from .engineering import views as engineering_views
 
 app_name = "tickets"
@@ -12,6 +12,10 @@ urlpatterns = [
     path("tickets/mine/", views.my_tickets_view, name="mine"),
     path("tickets/customer-lookup/", views.customer_lookup_view, name="customer-lookup"),
     path("tickets/<str:number>/", views.ticket_detail_view, name="detail"),
+    # Before the generic step route, which would take "cancel" for an action name.
+    path("tickets/<str:number>/edit/", views_ops.ticket_edit_view, name="edit"),
+    path("tickets/<str:number>/cancel/", views_ops.ticket_cancel_view, name="cancel"),
+    path("tickets/<str:number>/reopen/", views_ops.ticket_reopen_view, name="reopen"),
     path("tickets/<str:number>/<slug:action>/", views.ticket_action_view, name="action"),
     path("tickets/<str:number>/engineer/<slug:action>/", engineering_views.engineer_action_view,
          name="engineer-action"),

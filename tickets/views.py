@@ -12,6 +12,7 @@ from core.roles import Role, user_has_role
 
 from . import hooks, selectors, services
 from .forms import DispatchForm, NoteForm, PreprocessForm, ReassignForm, TicketFilterForm, TicketIntakeForm
+from .forms_ops import ops_context
 from .workflow import ACTION_ROLES, allowed_actions
 
 DESK = (Role.RECEPTION, Role.MANAGER)
@@ -83,6 +84,7 @@ def _detail_context(request, ticket, forms=None):
         "reassign_form": forms.get("reassign") or ReassignForm(),
         "note_form": forms.get("note") or NoteForm(),
         "panels": _panels(request, ticket),
+        **ops_context(request, ticket, forms),  # edit, cancel, reopen (tickets/forms_ops.py)
     }
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import TransitionNotAllowed
 from core.roles import Role
 
-from .choices import Status
+from .choices import OPEN_STATUSES, Status
 
 S = Status
 SAME: Final = "__same__"  # the action keeps the status (reassign, note)
@@ -28,7 +28,8 @@ TRANSITIONS: Final[dict[str, tuple[frozenset[str], str]]] = {
     "callback_failed":   (frozenset({S.SOLVED}),                                       S.REOPENED),  # 回访不合格
     "close":             (frozenset({S.CALLED_BACK}),                                  S.CLOSED),
     "close_unreachable": (frozenset({S.SOLVED}),                                       S.CLOSED),
-    "cancel":            (frozenset({S.REGISTERED, S.PREPROCESSED}),                   S.CANCELLED),
+    # Issue 14: a ticket may be cancelled (with a reason, tickets/lifecycle.py) from any open status.
+    "cancel":            (frozenset(OPEN_STATUSES),                                    S.CANCELLED),
     "reopen":            (frozenset({S.CLOSED}),                                       S.REOPENED),
     # The engineer gives the ticket back to the desk (wrong skill, wrong area): it is dispatched again.
     "hand_back":         (frozenset({S.DISPATCHED, S.REPLIED}),                        S.PREPROCESSED),
@@ -80,8 +81,9 @@ ACTION_ROLES: Final[dict[str, frozenset[str]]] = {
     "callback_failed": DESK | {Role.PARTNER},
     "close": DESK,
     "close_unreachable": DESK,
-    "cancel": DESK,
-    "reopen": frozenset({Role.MANAGER}),
+    # A partner may cancel its own ticket (the API only shows it its own); reopening is the desk's.
+    "cancel": DESK | {Role.PARTNER},
+    "reopen": DESK,
     "hand_back": frozenset({Role.ENGINEER, Role.MANAGER}),
 }
 # Engineers act only on tickets dispatched to them.

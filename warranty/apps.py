@@ -22,6 +22,7 @@ class WarrantyConfig(AppConfig):
                              dispatch_uid="warranty.ensure_default_policies")
 
         hooks.on_created("warranty", effects.on_created)
+        hooks.on_updated("warranty", effects.on_updated)  # corrected device facts or kind: 三包 decided again
         hooks.intake("warranty", hooks.Intake(
             form_fields=effects.intake_form_fields, form_value=effects.intake_form_value,
             form_errors=intake_warranty_errors,

@@ -11,12 +11,17 @@ from .api.serializers import WarrantyIntakeInput, WarrantySummaryOutput
 from .forms import component_field, documents_altered_field, fault_kind_field
 from .intake import intake_warranty_errors
 from .models import WarrantyDecision
+from .redecide import warranty_on_ticket_updated
 from .services import warranty_decision_record
 
 
 def on_created(*, ticket, at: datetime, actor, extras: Mapping[str, Any]) -> None:
     # Decided at registration, with its policy version; intake: fault kind, documents altered (API or form).
     warranty_decision_record(ticket=ticket, intake=extras.get("warranty"), at=at)
+
+
+def on_updated(*, ticket, changes: Mapping[str, Any], at: datetime, actor) -> None:
+    warranty_on_ticket_updated(ticket=ticket, changes=changes, at=at, actor=actor)
 
 
 def intake_form_fields() -> dict:

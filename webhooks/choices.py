@@ -7,6 +7,7 @@ class WebhookEvent(models.TextChoices):
     SLA_BREACHED = "sla.breached", _("SLA breached")
     TICKET_SOLUTION_RECORDED = "ticket.solution_recorded", _("Solution recorded")
     TICKET_CLOSED = "ticket.closed", _("Ticket closed")
+    TICKET_CANCELLED = "ticket.cancelled", _("Ticket cancelled")
 
 
 class DeliveryState(models.TextChoices):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from tickets.choices import Status
+from tickets.models import TicketEvent
 
 from .choices import DeliveryState, WebhookEvent
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, webhook_secret_generate
@@ -124,6 +125,11 @@ def webhook_events_for_transition(*, ticket, action: str, from_status: str, at: 
         events.append((WebhookEvent.TICKET_SOLUTION_RECORDED, change, f"{key}:solution_recorded"))
     if ticket.status == Status.CLOSED and from_status != Status.CLOSED:
         events.append((WebhookEvent.TICKET_CLOSED, change, f"{key}:closed"))
+    if action == "cancel":  # with the reason the desk (or the partner) gave, from the cancel event
+        event = (TicketEvent.objects.filter(ticket_id=ticket.pk, action="cancel").order_by("-at", "-id")
+                 .values("data", "note").first()) or {"data": {}, "note": ""}
+        cancelled = {**change, "reason": (event["data"] or {}).get("reason", ""), "note": event["note"]}
+        events.append((WebhookEvent.TICKET_CANCELLED, cancelled, f"{key}:cancelled"))
     return _emit_many(ticket=ticket, events=events, at=at)
 
 

@@ -57,6 +57,12 @@ class TrendOutput(serializers.Serializer):
     satisfaction = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
 
 
+class ReopenOutput(serializers.Serializer):
+    reopened = serializers.IntegerField(help_text="Tickets reopened in the period.")
+    closed = serializers.IntegerField(help_text="Tickets closed in the period.")
+    rate_pct = serializers.FloatField(allow_null=True, help_text="reopened / closed × 100; null when none closed.")
+
+
 class ReportOutput(serializers.Serializer):
     date_from = serializers.DateField(source="filters.date_from")
     date_to = serializers.DateField(source="filters.date_to")
@@ -70,6 +76,7 @@ class ReportOutput(serializers.Serializer):
     trend = TrendOutput(many=True)
     complaints = serializers.DictField(source="complaint_stats")
     refunds = serializers.DictField(source="refund_stats")
+    reopens = ReopenOutput(source="reopen_stats")
     built_at = serializers.DateTimeField(source="freshness", allow_null=True)
 
 

@@ -16,8 +16,8 @@ def test_the_effect_order_is_the_declared_one():
     # callback due before the completion notice looks for it, refunds last.
     assert hooks.effect_order() == {
         "created": ["warranty", "sla", "callbacks"],
-        "transitioned": ["sla", "webhooks", "callbacks", "progress", "refunds"],
-        "updated": ["sla"],
+        "transitioned": ["sla", "webhooks", "callbacks", "fieldservice", "progress", "refunds"],
+        "updated": ["warranty", "sla"],
     }
 
 

@@ -37,8 +37,15 @@ LEGAL = [
     ("callback_failed", S.SOLVED, S.REOPENED),  # 回访不合格 goes back, never silently closed
     ("close", S.CALLED_BACK, S.CLOSED),
     ("close_unreachable", S.SOLVED, S.CLOSED),
+    # Issue 14: cancel (with a reason, tickets/lifecycle.py) from any open status, never from closed/cancelled.
     ("cancel", S.REGISTERED, S.CANCELLED),
     ("cancel", S.PREPROCESSED, S.CANCELLED),
+    ("cancel", S.DISPATCHED, S.CANCELLED),
+    ("cancel", S.REPLIED, S.CANCELLED),
+    ("cancel", S.WAITING, S.CANCELLED),
+    ("cancel", S.SOLVED, S.CANCELLED),
+    ("cancel", S.CALLED_BACK, S.CANCELLED),
+    ("cancel", S.REOPENED, S.CANCELLED),
     ("reopen", S.CLOSED, S.REOPENED),
     ("hand_back", S.DISPATCHED, S.PREPROCESSED),  # wrong skill or area: back to the desk to dispatch again
     ("hand_back", S.REPLIED, S.PREPROCESSED),

@@ -73,15 +73,54 @@ class TicketCreateInput(serializers.Serializer):
         return values
 
 
+class ContactInput(StrictInput):
+    """The contact on this ticket only (the customer record is not renamed); empty: the customer's own."""
+
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = PhoneField(required=False, allow_blank=True)
+
+
+class DeviceEditInput(StrictInput):
+    """PATCH's device: only the fields sent change (the cross-field rules are checked on the result)."""
+
+    category = serializers.ChoiceField(choices=ProductCategory.choices, required=False)
+    component = serializers.CharField(max_length=30, required=False)
+    brand = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    model = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    imei = ImeiField(required=False, allow_blank=True)
+    serial = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    purchase_date = PastDateField(required=False, allow_null=True)
+    invoice_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    invoice_date = PastDateField(required=False, allow_null=True)
+    warranty_card_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    factory_date = PastDateField(required=False, allow_null=True)
+    sold_online = serializers.BooleanField(required=False)
+
+
 class TicketUpdateInput(StrictInput):
     """PATCH: the fields a partner or the desk may change; send only those that change. Any other field
-    (`status`: use the actions) is a 400 naming it."""
+    (`status`: use the actions) is a 400 naming it. Each change is on the timeline as old → new."""
 
     def read_only_names(self):
         return TicketOutput.Meta.fields
 
+    contact = ContactInput(required=False)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False,
+                                      help_text="Not for partners' tickets (always `partner_api`).")
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    fault_description = serializers.CharField(max_length=settings.FAULT_DESCRIPTION_MAX, required=False)
     partner_reference = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    device = DeviceEditInput(required=False)
+
+    def service_changes(self) -> dict:
+        """ticket_update's `changes`: the contact as the ticket's own contact_name / contact_phone."""
+        values = dict(self.validated_data)
+        contact = values.pop("contact", None) or {}
+        for key in ("name", "phone"):
+            if key in contact:
+                values[f"contact_{key}"] = contact[key]
+        return values
 
 
 class FieldsBuiltOnce:
@@ -117,8 +156,15 @@ class DeviceOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
                   "invoice_number", "invoice_date", "warranty_card_number", "factory_date", "sold_online")
 
 
+class ContactOutput(serializers.Serializer):
+    name = serializers.CharField(source="contact_name_shown")
+    phone = serializers.CharField(source="contact_phone_shown")
+
+
 class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
     customer = CustomerOutput()
+    # Who to call about this ticket: its own contact when the desk corrected it, else the customer's.
+    contact = ContactOutput(source="*", read_only=True)
     device = DeviceOutput(allow_null=True)
     engineer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display")
@@ -136,7 +182,7 @@ class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
     def values(self, t: Ticket, tz) -> tuple:
         return (
             t.pk, t.number, t.status, str(t.get_status_display()), t.kind, t.channel, t.priority,
-            CUSTOMER.represent(t.customer), DEVICE.represent(t.device) if t.device_id else None,
+            CUSTOMER.represent(t.customer), contact_of(t), DEVICE.represent(t.device) if t.device_id else None,
             t.partner.code if t.partner_id else None, t.partner_reference,
             t.engineer.username if t.engineer_id else None, t.fault_description, t.wait_reason,
             iso_datetime(t.created_at, tz), iso_datetime(t.updated_at, tz), iso_datetime(t.preprocessed_at, tz),
@@ -155,7 +201,8 @@ class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
 
     class Meta:
         model = Ticket
-        fields = ("id", "number", "status", "status_display", "kind", "channel", "priority", "customer", "device",
+        fields = ("id", "number", "status", "status_display", "kind", "channel", "priority", "customer", "contact",
+                  "device",
                   "partner", "partner_reference",
                   "engineer", "fault_description", "wait_reason", "created_at", "updated_at", "preprocessed_at",
                   "dispatched_at", "replied_at", "solved_at", "called_back_at", "closed_at", "next_due_at", "version")
@@ -163,6 +210,10 @@ class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
 
 # Stateless: `represent` reads only its argument, so one instance of each serves every request.
 CUSTOMER, DEVICE = CustomerOutput(), DeviceOutput()
+
+
+def contact_of(t: Ticket) -> dict:
+    return {"name": t.contact_name_shown, "phone": t.contact_phone_shown}
 
 
 class TicketEventOutput(serializers.ModelSerializer):

@@ -2,7 +2,7 @@ from django.urls import path
 
 from tickets.engineering import api as engineering
 
-from . import views
+from . import views, views_ops
 
 urlpatterns = [
     path("tickets/", views.TicketListCreateApi.as_view(), name="ticket-list"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("tickets/<str:number>/dispatch/", views.TicketDispatchApi.as_view(), name="ticket-dispatch"),
     path("tickets/<str:number>/reassign/", views.TicketReassignApi.as_view(), name="ticket-reassign"),
     path("tickets/<str:number>/notes/", views.TicketNoteApi.as_view(), name="ticket-note"),
+    path("tickets/<str:number>/cancel/", views_ops.TicketCancelApi.as_view(), name="ticket-cancel"),
+    path("tickets/<str:number>/reopen/", views_ops.TicketReopenApi.as_view(), name="ticket-reopen"),
     path("tickets/<str:number>/reply/", engineering.TicketReplyApi.as_view(), name="ticket-reply"),
     path("tickets/<str:number>/solution/", engineering.TicketSolutionApi.as_view(), name="ticket-solution"),
     path("tickets/<str:number>/wait/", engineering.TicketWaitApi.as_view(), name="ticket-wait"),

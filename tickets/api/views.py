@@ -74,9 +74,13 @@ class TicketDetailApi(APIView):
     @extend_schema(
         request=TicketUpdateInput, responses=TicketOutput, operation_id="tickets_partial_update", parameters=[ETAG],
         examples=[OpenApiExample("raise priority", value={"priority": "high", "partner_reference": "SF1234567890"},
-                                 request_only=True)],
-        description="Change the priority or the partner reference. Send `If-Match` with the ETag you last read: "
-        "a stale one → 412 and nothing changes; none → 428.",
+                                 request_only=True),
+                  OpenApiExample("correct kind and purchase date", request_only=True, value={
+                      "kind": "return_exchange", "device": {"purchase_date": "2026-01-05"}})],
+        description="Change the contact on this ticket, the device, kind, channel, priority, description or the "
+        "partner reference; each change is on the timeline as old → new, and a change that matters re-targets "
+        "the SLA clocks (kind, priority) or re-decides 三包 (device dates and documents, category, kind). "
+        "Send `If-Match` with the ETag you last read: a stale one → 412 and nothing changes; none → 428.",
     )
     def patch(self, request, number: str):
         ticket = selectors.ticket_get_for_user(user=request.user, number=number, for_write=True)
@@ -84,7 +88,7 @@ class TicketDetailApi(APIView):
         data = TicketUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_update(
-            ticket=ticket, actor=request.user, expected_version=expected, changes=data.validated_data
+            ticket=ticket, actor=request.user, expected_version=expected, changes=data.service_changes()
         )
         return with_etag(Response(TicketOutput(ticket).data), ticket)
 
