@@ -222,7 +222,8 @@ class SlaEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("user", "text", "created_at", "read_at")
+    list_display = ("user", "step", "kind", "text", "created_at", "read_at")
+    list_filter = ("kind", "step")
     show_full_result_count = False
 
 
