@@ -45,13 +45,18 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "购物凭证或三包凭证有涂改或与商品不符，不予三包，只能收费修理。",
         "The invoice or warranty card is altered or does not match the item: paid repair only."),
     "no_invoice.factory_date": (
-        "未提供完整的发票和三包凭证，三包期按出厂日期 {factory_date} 计算（起算日 {start}）。",
-        "Invoice and warranty card not both presented: periods run from the factory date "
-        "{factory_date} (counted from {start})."),
+        "购买日期没有购物凭证证明，三包有效期以出厂日期 {factory_date} 推算，自 {start} 起算；只提供免费修理"
+        "（附件为免费更换），不适用自售出之日起计算的退货、换货期限。",
+        "The documents presented do not prove the purchase date: the periods are counted from the factory date "
+        "{factory_date}, starting on {start}; free repair only (an accessory is exchanged), no return "
+        "or exchange, whose periods count from the sale."),
     "no_invoice.no_factory_date": (
-        "未提供完整的发票和三包凭证，且无法确定出厂日期，只能收费修理。",
-        "Invoice and warranty card not both presented and no factory date known: paid repair "
-        "only."),
+        "购买日期没有购物凭证证明，也无法确定出厂日期，只能收费修理。",
+        "The documents presented do not prove the purchase date and no factory date is known: paid repair only."),
+    "period.after_rest": (
+        "期限的最后一天 {last_day} 为法定休假日，以休假日的次日 {until} 为最后一天。",
+        "The last day, {last_day}, is a statutory rest day: the period ends on the day after the "
+        "rest, {until}."),
     "repeat_repair.exchange": (
         "同一性能故障已修理 {repairs} 次仍不能正常使用，凭修理记录可免费换货（截至 {until}）。",
         "The same fault was repaired {repairs} times and still fails: free exchange with the "

@@ -5,15 +5,17 @@ So a 7-day period bought on 03-01 runs 03-02 … 03-08 and its last day is start
 《民法典》第二百零二条: a month or year period ends on the corresponding day of the final month,
 or on that month's last day when it has none (2024-02-29 + 1 year → 2025-02-28).
 
-第二百零三条 (a last day on a public holiday moves to the next working day) is deliberately not
-applied: 三包 periods are printed on the voucher as calendar dates, the seeds count them that way,
-and applying it would need a holiday calendar inside a pure rule.
+《民法典》第二百零三条, and for phones the 2001 三包 regulation ("三包有效期的最后一天为法定休假日的，
+以休假日的次日为三包有效期的最后一天"): a last day on a statutory rest day moves to the day after the
+rest. The rest days are data (`RestDays`), passed in by the caller: weekends, the State Council's
+public holidays, and not the 调休 weekend days that are worked in lieu.
 """
 
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import date, timedelta
 from typing import Literal, get_args
 
@@ -77,3 +79,33 @@ def extend(end: date, days: int) -> date:
 def is_within(report_date: date, last_day: date) -> bool:
     """The last day is still inside the period; the day after is out."""
     return report_date <= last_day
+
+
+@dataclass(frozen=True)
+class RestDays:
+    """Statutory rest days (法定休假日): Saturdays and Sundays unless worked as 调休 make-up days, and
+    the public holidays. `weekends=False` with no holidays is "no calendar": periods end on their
+    calendar date (the pure tables, and callers that have no calendar)."""
+
+    holidays: frozenset[date] = field(default_factory=frozenset)
+    workdays: frozenset[date] = field(default_factory=frozenset)  # 调休: weekend days that are worked
+    weekends: bool = True
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        if day in self.holidays:
+            return True
+        return self.weekends and day.weekday() >= 5 and day not in self.workdays
+
+
+NO_REST_DAYS = RestDays(weekends=False)
+
+
+def after_rest(last_day: date, rest_days: RestDays) -> date:
+    """The last day of a period, moved to the day after the rest when it falls on a rest day
+    (a last day in the National Day week moves to the first day after it, which may be a 调休 Saturday)."""
+    day = last_day
+    while day in rest_days:
+        day += timedelta(days=1)
+    return day

@@ -26,7 +26,7 @@ from tickets.timeline import timeline_record
 from .facts import decision_as_json, facts_as_json, facts_from_intake
 from .models import WarrantyDecision
 from .rules import decide
-from .selectors import device_prior_tickets, policy_snapshot_for
+from .selectors import device_prior_tickets, policy_snapshot_for, statutory_rest_days
 from .services import DEFAULT_FAULT, DEVICE_FACT_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def _decide(ticket: Ticket, previous: WarrantyDecision | None):
         facts = facts_from_intake(device={f: getattr(device, f) for f in DEVICE_FACT_FIELDS}, fault=fault,
                                   documents_altered=altered, report_date=timezone.localdate(ticket.created_at),
                                   history=history)
-        return current, facts, decide(facts, current.snapshot)
+        return current, facts, decide(facts, current.snapshot, statutory_rest_days())
     except ValueError:
         logger.warning("ticket %s: no 三包 decision for the corrected facts", ticket.number, exc_info=True)
         return None

@@ -4,11 +4,18 @@ No Django, no clock: `report_date` is an argument and the caller stores the deci
 policy version that made it, so a later policy change never rewrites history.
 
 Judgement calls, each pinned by a table test in tests/rules/test_warranty_rules.py:
-- Periods run from the purchase date only when the documents in `policy.start_documents`
-  (by default invoice and warranty card) are presented; otherwise from the factory date plus
-  `factory_date_grace` (seed 000 四: "如果无法提供保修卡和发票,将按照手机的出厂日期计算保修期").
-  A remedy that still needs a document is offered with that document listed as missing: the
-  desk tells the customer what to bring, it does not refuse outright.
+- Periods run from the purchase date when the documents in `policy.start_documents` are
+  presented (shipped: the invoice alone proves the date); otherwise from the factory date plus
+  `factory_date_grace` — for phones at least the 90 days the 2001 regulation sets
+  (以出厂日期后的第90日为三包有效期的起始日期), whatever the policy says. A start the sale does not
+  prove gives free repair only (an accessory is still exchanged, its only remedy): the return and
+  exchange periods count from the sale.
+- A remedy that still needs a document is offered with that document listed as missing: the
+  desk tells the customer what to bring, it does not refuse outright. The decision's
+  `missing_documents` also names the invoice or card the customer lacks when bringing it would
+  open a remedy that is not offered now (the same case decided with both documents in hand).
+- A period's last day that is a statutory rest day moves to the day after the rest
+  (`RestDays`, passed in: the caller loads the calendar; the rule never reads one).
 - "appearance" (scratches, worn housing) is not a 性能故障: the national fault tables (seed 000
   lists the exchange conditions "外壳不能有任何磨损") give no return or exchange for it and the
   housing is not a warranted part, so it is paid repair. Cracks from structure or material are
@@ -23,15 +30,15 @@ Judgement calls, each pinned by a table test in tests/rules/test_warranty_rules.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal, get_args
 
 from warranty.messages import MESSAGES
-from warranty.periods import Period, end_of, extend, is_within
+from warranty.periods import NO_REST_DAYS, Period, RestDays, after_rest, end_of, extend, is_within
 
 __all__ = [
-    "ComponentRule", "Decision", "Facts", "Period", "Reason", "RemedyOption",
+    "ComponentRule", "Decision", "Facts", "NO_REST_DAYS", "Period", "Reason", "RemedyOption", "RestDays",
     "WarrantyPolicySnapshot", "decide",
 ]
 
@@ -46,6 +53,9 @@ MAIN_UNIT = "main_unit"
 # The only documents the facts can vouch for; anything else a policy requires (packaging,
 # accessories) is handed over with the goods and therefore always listed as still needed.
 KNOWN_DOCUMENTS: tuple[str, ...] = ("invoice", "warranty_card")
+# The law's floor, whatever a policy's own grace: without invoice and card a phone's periods start on
+# the 90th day after the factory date (《移动电话机商品修理更换退货责任规定》, 2001).
+STATUTORY_FACTORY_GRACE: Mapping[str, Period] = {"phone": Period(90, "day")}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -178,54 +188,66 @@ def _exclusions(facts: Facts) -> list[str]:
 
 
 def _period_start(facts: Facts, policy: WarrantyPolicySnapshot, reasons: list[Reason]
-                  ) -> date | None:
-    """The day the periods count from, or None when nothing can be proven."""
+                  ) -> tuple[date | None, bool]:
+    """The day the periods count from (None when nothing can be proven), and whether the sale
+    itself proves it (False: the factory date, free repair only)."""
     if policy.exchange_restarts and facts.exchanged_on is not None:
-        # Our own exchange record proves the date (seed 001: 换货后三包期重新计算).
+        # Our own exchange record proves the date (换货后的三包有效期自换货之日起重新计算).
         reasons.append(_reason(policy, "exchange.new_period", exchanged_on=facts.exchanged_on))
-        return facts.exchanged_on
+        return facts.exchanged_on, True
     if facts.purchase_date is not None and set(policy.start_documents) <= _presented(facts):
-        return facts.purchase_date
+        return facts.purchase_date, True
     if facts.factory_date is None:
         reasons.append(_reason(policy, "no_invoice.no_factory_date"))
-        return None
-    grace = policy.factory_date_grace
-    start = end_of(facts.factory_date, grace) if grace else facts.factory_date
+        return None, False
+    graces = (policy.factory_date_grace, STATUTORY_FACTORY_GRACE.get(policy.category))
+    start = max((end_of(facts.factory_date, grace) for grace in graces if grace),
+                default=facts.factory_date)
     reasons.append(_reason(policy, "no_invoice.factory_date", factory_date=facts.factory_date,
                            start=start))
-    return start
+    return start, False
 
 
 def _warranty_options(facts: Facts, policy: WarrantyPolicySnapshot, rule: ComponentRule,
-                      start: date, reasons: list[Reason]) -> list[RemedyOption]:
-    """Free remedies for a performance fault, each with its own last day."""
+                      start: date, reasons: list[Reason], *, rest_days: RestDays = NO_REST_DAYS,
+                      repair_only: bool = False) -> list[RemedyOption]:
+    """Free remedies for a performance fault, each with its own last day. `repair_only`: the
+    sale does not prove the start, so no return or exchange of the product (an accessory, which
+    has no repair, keeps its exchange)."""
     days_in_repair = facts.repair_days if policy.repair_time_extends else 0
     if days_in_repair:
         reasons.append(_reason(policy, "repair_time.extended", days=days_in_repair))
-    ends = {remedy: extend(end_of(start, period), days_in_repair)
-            for remedy, period in (("return", rule.return_period),
-                                   ("exchange", rule.exchange_period),
-                                   ("repair", rule.repair_period)) if period is not None}
+    accessory = rule.repair_period is None
+    periods = (("return", None if repair_only else rule.return_period),
+               ("exchange", None if repair_only and not accessory else rule.exchange_period),
+               ("repair", rule.repair_period))
+    calendar_ends = {remedy: extend(end_of(start, period), days_in_repair)
+                     for remedy, period in periods if period is not None}
+    ends = {remedy: after_rest(end, rest_days) for remedy, end in calendar_ends.items()}
+    moved: set[date] = set()
+
+    def offer(remedy: str, code: str, until: date, **values: object) -> None:
+        options.append(RemedyOption(remedy, until, "free"))
+        reasons.append(_reason(policy, code, until=until, **values))
+        if (last_day := calendar_ends[remedy]) != until and last_day not in moved:
+            moved.add(last_day)
+            reasons.append(_reason(policy, "period.after_rest", last_day=last_day, until=until))
+
     report, options = facts.report_date, []
     if "return" in ends and is_within(report, ends["return"]):
-        options.append(RemedyOption("return", ends["return"], "free"))
-        reasons.append(_reason(policy, "return.within_period", until=ends["return"]))
+        offer("return", "return.within_period", ends["return"])
     if "exchange" in ends and is_within(report, ends["exchange"]):
-        options.append(RemedyOption("exchange", ends["exchange"], "free"))
-        accessory = facts.component != MAIN_UNIT and rule.repair_period is None
-        reasons.append(_reason(policy, "accessory.exchange" if accessory else
-                               "exchange.within_period",
-                               until=ends["exchange"], component=facts.component))
+        offer("exchange", "accessory.exchange" if accessory and facts.component != MAIN_UNIT
+              else "exchange.within_period", ends["exchange"], component=facts.component)
     if "repair" in ends and is_within(report, ends["repair"]):
         until = ends["repair"]
-        options.append(RemedyOption("repair", until, "free"))
-        reasons.append(_reason(policy, "repair.free_within_period", until=until))
-        threshold = policy.repeat_repair_exchange_after
+        offer("repair", "repair.free_within_period", until)
+        threshold = None if repair_only else policy.repeat_repair_exchange_after
         if threshold is not None and facts.prior_repairs_same_fault >= threshold:
             options.append(RemedyOption("exchange", until, "free"))
             reasons.append(_reason(policy, "repeat_repair.exchange",
                                    repairs=facts.prior_repairs_same_fault, until=until))
-        limit = policy.repair_overdue_exchange_days
+        limit = None if repair_only else policy.repair_overdue_exchange_days
         if limit is not None and facts.repair_days > limit:
             options.append(RemedyOption("exchange", until, "free"))
             reasons.append(_reason(policy, "repair_overdue.exchange", days=facts.repair_days,
@@ -288,18 +310,43 @@ def _with_documents(options: list[RemedyOption], facts: Facts,
 
 
 def _decision(options: list[RemedyOption], reasons: list[Reason], facts: Facts,
-              policy: WarrantyPolicySnapshot) -> Decision:
+              policy: WarrantyPolicySnapshot, would_open: tuple[str, ...] = ()) -> Decision:
     remedies = _with_documents(_merge(options), facts, policy)
-    missing = tuple(dict.fromkeys(doc for option in remedies for doc in option.missing_documents))
+    missing = tuple(dict.fromkeys([*(doc for option in remedies for doc in option.missing_documents),
+                                   *would_open]))
     return Decision(remedies=remedies, missing_documents=missing, reasons=tuple(reasons))
+
+
+def _documents_that_would_open(facts: Facts, policy: WarrantyPolicySnapshot, rule: ComponentRule,
+                               rest_days: RestDays, proven: bool) -> tuple[str, ...]:
+    """The invoice or card the customer lacks that a remedy needs — decided again as if both were
+    handed over (bought on the day claimed, or today when no day is claimed) — so the desk names
+    them even when only a lesser remedy is offered now."""
+    presented = _presented(facts)
+    lacking = [doc for doc in KNOWN_DOCUMENTS if doc not in presented]
+    if not lacking:
+        return ()
+    shown = replace(facts, has_invoice=True, has_warranty_card=True,
+                    purchase_date=facts.purchase_date or facts.report_date)
+    start, shown_proven = _period_start(shown, policy, [])
+    if start is None:
+        return ()
+    options = _warranty_options(shown, policy, rule, start, [], rest_days=rest_days,
+                                repair_only=not shown_proven)
+    needed = {doc for option in options for doc in policy.required_documents.get(option.remedy, ())}
+    if options and not proven:
+        needed |= set(policy.start_documents)  # what proves the date opens the periods themselves
+    return tuple(doc for doc in lacking if doc in needed)
 
 
 PAID_REPAIR = RemedyOption("repair", None, "paid")
 
 
-def decide(facts: Facts, policy: WarrantyPolicySnapshot) -> Decision:
+def decide(facts: Facts, policy: WarrantyPolicySnapshot,
+           rest_days: RestDays = NO_REST_DAYS) -> Decision:
     """The remedies the customer may choose, their deadlines and charges, the documents
-    still needed, and why. Raises ValueError for impossible facts (e.g. reported before
+    still needed, and why. `rest_days`: the statutory rest days a last day moves past (none by
+    default: calendar dates). Raises ValueError for impossible facts (e.g. reported before
     purchase) or a component the policy does not cover."""
     rule = _validate(facts, policy)
     excluded = _exclusions(facts)
@@ -313,14 +360,19 @@ def decide(facts: Facts, policy: WarrantyPolicySnapshot) -> Decision:
         return _decision([PAID_REPAIR], reasons, facts, policy)
 
     options: list[RemedyOption] = []
+    would_open: tuple[str, ...] = ()
     if facts.fault == "appearance":  # no 三包 remedy at all, so no period to explain either
         reasons.append(_reason(policy, "appearance.not_covered"))
-    elif (start := _period_start(facts, policy, reasons)) is not None:
-        options += _warranty_options(facts, policy, rule, start, reasons)
+    else:
+        start, proven = _period_start(facts, policy, reasons)
+        if start is not None:
+            options += _warranty_options(facts, policy, rule, start, reasons, rest_days=rest_days,
+                                         repair_only=not proven)
+        would_open = _documents_that_would_open(facts, policy, rule, rest_days, proven)
     no_reason, why = _no_reason_return(facts, policy)
     if no_reason is not None and no_reason in _merge(options + [no_reason]):
         options.append(no_reason)
         reasons.append(why)
     if not any(option.charge == "free" for option in options):
         options.append(PAID_REPAIR)
-    return _decision(options, reasons, facts, policy)
+    return _decision(options, reasons, facts, policy, would_open)

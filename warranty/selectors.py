@@ -13,6 +13,11 @@ select, among the current versions marked "chosen automatically", the one for th
 version wins. Shipped: phone → phone, appliance → appliance, computer → computer, furniture →
 furniture (any sale); other goods sold online → online. Other goods sold in a shop have no policy
 until a manager adds one: no decision is made for them. A caller may name a code instead (online_30).
+
+Rest days (statutory_rest_days): a 三包 period whose last day is a statutory rest day ends on the day after
+the rest (warranty/rules.py). The State Council schedule comes from chinese_calendar for the years it ships;
+for later years, from the holidays and 调休 days entered in the SLA working calendars (sla's cached snapshot,
+which the admin or `import_holidays` fills) — the same data the SLA clocks count with, and no query when warm.
 """
 from __future__ import annotations
 
@@ -23,17 +28,20 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+import chinese_calendar
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
+from sla.snapshot import snapshot_get
 from tickets.choices import ProductCategory, SolutionKind
 from tickets.models import Device, Ticket, TicketSolution
 
 from .choices import SalesChannel
 from .models import WarrantyComponentRule, WarrantyPolicy
-from .rules import WarrantyPolicySnapshot
+from .rules import RestDays, WarrantyPolicySnapshot
 from .snapshots import snapshot_from_rows
 
 logger = logging.getLogger(__name__)
@@ -177,6 +185,34 @@ def component_error(*, category: str, sold_online: bool, component: str, code: s
     if current is None or component in current.snapshot.components:
         return None
     return ", ".join(current.snapshot.components)
+
+
+# --- statutory rest days -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _package_schedule() -> tuple[int, frozenset[date], frozenset[date]]:
+    """(last year chinese_calendar knows, its holidays, its 调休 working weekend days)."""
+    return (max(chinese_calendar.holidays).year, frozenset(chinese_calendar.holidays),
+            frozenset(d for d in chinese_calendar.workdays if d.weekday() >= 5))
+
+
+_rest_days_cache: dict[int, tuple[object, RestDays]] = {}
+
+
+def statutory_rest_days() -> RestDays:
+    """Weekends, public holidays and 调休 as one value for decide(); rebuilt only when the SLA snapshot is."""
+    snapshot = snapshot_get()
+    cached = _rest_days_cache.get(0)
+    if cached is not None and cached[0] is snapshot:
+        return cached[1]
+    last_known, holidays, workdays = _package_schedule()
+    calendars = [cal for cal in snapshot.calendars.values() if not cal.always_open]
+    later_holidays = {d for cal in calendars for d in cal.holidays if d.year > last_known}
+    later_workdays = {d for cal in calendars for d in cal.makeup_days if d.year > last_known}
+    rest_days = RestDays(holidays=holidays | later_holidays, workdays=workdays | later_workdays)
+    _rest_days_cache[0] = (snapshot, rest_days)
+    return rest_days
 
 
 # --- the device's history --------------------------------------------------------------------------

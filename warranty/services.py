@@ -20,7 +20,7 @@ from .choices import FaultKind
 from .facts import decision_as_json, facts_as_json, facts_from_intake
 from .models import WarrantyComponentRule, WarrantyDecision, WarrantyPolicy
 from .rules import decide
-from .selectors import device_prior_tickets, policy_snapshot_for
+from .selectors import device_prior_tickets, policy_snapshot_for, statutory_rest_days
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def warranty_decision_record(*, ticket: Ticket, intake: Mapping[str, Any] | None
     try:
         facts = facts_from_intake(device=data, fault=fault, documents_altered=intake.get("documents_altered", False),
                                   report_date=timezone.localdate(at), history=history)
-        decision = decide(facts, current.snapshot)
+        decision = decide(facts, current.snapshot, statutory_rest_days())
     except ValueError:
         logger.warning("ticket %s: no 三包 decision for these facts", ticket.number, exc_info=True)
         return None

@@ -13,7 +13,7 @@ from tickets.selectors import ticket_get_for_user
 from .facts import decision_as_json, facts_from_intake
 from .forms import WarrantyOverrideForm, WarrantyPreviewForm
 from .rules import decide
-from .selectors import device_prior_tickets, policy_snapshot_for
+from .selectors import device_prior_tickets, policy_snapshot_for, statutory_rest_days
 from .services import DEFAULT_FAULT, warranty_decision_override
 from .templatetags.warranty_tags import decision_of
 
@@ -33,7 +33,7 @@ def _preview_context(form: WarrantyPreviewForm) -> dict:
                                   fault=data["fault_kind"] or DEFAULT_FAULT,
                                   documents_altered=data["documents_altered"],
                                   report_date=timezone.localdate(), history=history)
-        decision = decide(facts, current.snapshot)
+        decision = decide(facts, current.snapshot, statutory_rest_days())
     except ValueError:
         return {"errors": [_("These dates are not possible together; please check them.")]}
     return {**decision_as_json(decision), "policy": current.snapshot, "facts": facts, "decided": True}

@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from playwright.sync_api import expect
 
+from warranty.periods import after_rest
+from warranty.selectors import statutory_rest_days
+
 pytestmark = pytest.mark.browser
 
 
@@ -36,9 +39,12 @@ def test_intake_shows_the_decision_live_and_it_changes_with_the_purchase_date(pa
 
     decision = page.get_by_test_id("warranty-decision")
     expect(decision.get_by_test_id("remedy-return")).to_be_visible()
-    expect(decision.get_by_test_id("remedy-return-until")).to_have_text(ago(-2))  # within 7 days: the last day
+    # Within 7 days: the last day, or the day after the rest when it is a statutory rest day.
+    last_day = after_rest(timezone.localdate() + timedelta(days=2), statutory_rest_days())
+    expect(decision.get_by_test_id("remedy-return-until")).to_have_text(last_day.isoformat())
     expect(decision).to_contain_text("退货期内")  # the reason, in Chinese, with its rule
-    expect(decision.get_by_test_id("warranty-reasons")).to_contain_text("seed 000")
+    expect(decision.get_by_test_id("warranty-reasons")).to_contain_text("《移动电话机商品修理更换退货责任规定》第十一条")
+    expect(decision.get_by_test_id("warranty-reasons")).not_to_contain_text("seed")
     screenshot(page, "warranty-intake-day5")
 
     page.get_by_label(t("Purchase date")).fill(ago(10))

@@ -4,11 +4,12 @@ import copy
 from dataclasses import replace
 from datetime import date, timedelta
 
+import chinese_calendar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from warranty.defaults import default_policies
-from warranty.rules import EXCLUDED_FAULTS, FAULTS, Decision, Facts, decide
+from warranty.rules import EXCLUDED_FAULTS, FAULTS, Decision, Facts, RestDays, decide
 
 POLICIES = default_policies()
 
@@ -108,9 +109,26 @@ def test_missing_documents_are_the_union_and_never_a_presented_one(case):
     policy, facts = case
     decision = decide(facts, policy)
     union = [doc for option in decision.remedies for doc in option.missing_documents]
-    assert decision.missing_documents == tuple(dict.fromkeys(union))
+    # Every document an offered remedy needs, then any the customer lacks that would open another.
+    assert decision.missing_documents[:len(dict.fromkeys(union))] == tuple(dict.fromkeys(union))
     presented = {"invoice"} if facts.has_invoice else set()
     presented |= {"warranty_card"} if facts.has_warranty_card else set()
     assert not presented & set(decision.missing_documents)
     assert all(reason.rule and reason.message_zh and reason.message_en
                for reason in decision.reasons)
+
+
+REST = RestDays(holidays=frozenset(chinese_calendar.holidays),
+                workdays=frozenset(day for day in chinese_calendar.workdays if day.weekday() >= 5))
+
+
+@settings(max_examples=200)
+@given(case=cases())
+def test_rest_days_only_move_a_last_day_later_and_never_onto_a_rest_day(case):
+    policy, facts = case
+    plain = {(o.remedy, o.charge): o.until for o in decide(facts, policy).remedies}
+    for option in decide(facts, policy, REST).remedies:
+        if option.charge == "free" and option.until is not None:
+            assert option.until not in REST
+            if (option.remedy, "free") in plain:
+                assert option.until >= plain[(option.remedy, "free")]

@@ -23,6 +23,7 @@ FURNITURE, ONLINE, ONLINE_30 = (default_policy(c) for c in ("furniture", "online
 ONE_MONTH = replace(PHONE, code="one_month", components={
     **PHONE.components, "earphones": ComponentRule("earphones", None, Period(1, "month"), None)})
 PHONE_90_DAY_GRACE = replace(PHONE, factory_date_grace=Period(90, "day"))
+NO_GRACE_PHONE = replace(PHONE, factory_date_grace=None)  # the 90 days are the law's, not the policy's
 NO_NO_REASON = replace(FURNITURE, no_reason_return=None, no_reason_online_only=False)
 
 
@@ -89,8 +90,8 @@ CASES = [
                  {"expired"}, (), id="data-cable-day-after"),
     pytest.param(PHONE, dict(component="battery", report_date=d(4, 1), has_warranty_card=False,
                              factory_date=d(2, 20)),
-                 {exch(d(8, 20))}, {"no_invoice.factory_date", "accessory.exchange"},
-                 ("warranty_card",), id="battery-without-card-needs-card"),
+                 {exch(d(9, 1))}, {"accessory.exchange"},
+                 ("warranty_card",), id="battery-invoice-proves-date-card-still-needed"),
     # --- leap days and month ends -----------------------------------------------------------
     pytest.param(PHONE, dict(purchase_date=date(2024, 2, 29), report_date=date(2025, 2, 28)),
                  {rep(date(2025, 2, 28))}, REP, (), id="leap-purchase-last-repair-day"),
@@ -122,31 +123,56 @@ CASES = [
     pytest.param(PHONE, dict(component="earphones", purchase_date=date(2025, 11, 30),
                              report_date=d(2, 28)),
                  {exch(d(2, 28))}, {"accessory.exchange"}, (), id="earphones-nov-30-feb-28"),
-    # --- no invoice / no warranty card: the factory date --------------------------------------
-    pytest.param(PHONE, dict(has_invoice=False, factory_date=d(1, 10), report_date=d(6, 1)),
-                 {rep(date(2027, 1, 10))}, {"no_invoice.factory_date", *REP}, (),
-                 id="no-invoice-repair-from-factory-date"),
-    pytest.param(PHONE, dict(has_invoice=False, factory_date=d(1, 10),
-                             report_date=date(2027, 1, 11)),
-                 {PAID}, {"no_invoice.factory_date", "expired"}, (),
-                 id="no-invoice-factory-period-over-though-purchase-period-is-not"),
-    pytest.param(PHONE, dict(has_invoice=False, factory_date=None, report_date=d(3, 3)),
-                 {PAID}, {"no_invoice.no_factory_date"}, (), id="no-invoice-no-factory-date"),
+    # --- the invoice alone proves the purchase date; the card is what a return/exchange needs --
     pytest.param(PHONE, dict(has_warranty_card=False, factory_date=d(2, 25), report_date=d(3, 1)),
-                 {ret(d(3, 4)), exch(d(3, 12)), rep(date(2027, 2, 25))},
-                 {"no_invoice.factory_date", *ALL}, ("warranty_card",),
-                 id="no-card-factory-date-return-needs-card"),
+                 PHONE_ALL, ALL, ("warranty_card",), id="invoice-without-card-statutory-remedies"),
+    pytest.param(PHONE, dict(has_warranty_card=False, report_date=d(3, 17)),
+                 {rep(date(2027, 3, 1))}, REP, (),
+                 id="invoice-without-card-day-16-the-card-would-open-nothing"),
+    pytest.param(FURNITURE, dict(category="furniture", has_warranty_card=False, report_date=d(3, 5)),
+                 {ret(d(3, 31)), exch(d(4, 30)), rep(FURNITURE_REPAIR_END)}, ALL, ("warranty_card",),
+                 id="furniture-invoice-without-card"),
+    # --- without an invoice: the factory date + 90 days (phones), free repair only ---------------
+    pytest.param(PHONE, dict(has_invoice=False, factory_date=d(1, 10), report_date=d(6, 1)),
+                 {rep(date(2027, 4, 10))}, {"no_invoice.factory_date", *REP}, ("invoice",),
+                 id="no-invoice-repair-from-factory-plus-90"),
+    pytest.param(PHONE, dict(has_invoice=False, factory_date=d(1, 10), report_date=date(2027, 4, 10)),
+                 {rep(date(2027, 4, 10))}, {"no_invoice.factory_date", *REP}, (),
+                 id="factory-plus-90-last-day-in"),
+    pytest.param(PHONE, dict(has_invoice=False, factory_date=d(1, 10), report_date=date(2027, 4, 11)),
+                 {PAID}, {"no_invoice.factory_date", "expired"}, (), id="factory-plus-90-first-day-out"),
+    pytest.param(NO_GRACE_PHONE, dict(has_invoice=False, factory_date=d(1, 10),
+                                      report_date=date(2027, 4, 10)),
+                 {rep(date(2027, 4, 10))}, {"no_invoice.factory_date", *REP}, (),
+                 id="phone-90-days-is-the-law-whatever-the-policy-grace"),
+    pytest.param(APPLIANCE, dict(category="appliance", has_invoice=False, factory_date=d(1, 10),
+                                 report_date=date(2027, 1, 11)),
+                 {PAID}, {"no_invoice.factory_date", "expired"}, ("invoice",),
+                 id="appliance-no-grace-factory-period-over-the-invoice-would-help"),
+    pytest.param(PHONE, dict(has_invoice=False, factory_date=None, report_date=d(3, 3)),
+                 {PAID}, {"no_invoice.no_factory_date"}, ("invoice",), id="no-invoice-no-factory-date"),
     pytest.param(PHONE, dict(has_invoice=False, has_warranty_card=False, factory_date=d(2, 27),
                              report_date=d(3, 1)),
-                 {ret(d(3, 6)), exch(d(3, 14)), rep(date(2027, 2, 27))},
-                 {"no_invoice.factory_date", *ALL}, ("invoice", "warranty_card"),
-                 id="no-documents-both-listed-missing"),
+                 {rep(date(2027, 5, 28))}, {"no_invoice.factory_date", *REP}, ("invoice", "warranty_card"),
+                 id="no-documents-repair-only-both-named"),
+    pytest.param(PHONE, dict(has_invoice=False, has_warranty_card=False, purchase_date=None,
+                             factory_date=d(2, 27), report_date=d(3, 1)),
+                 {rep(date(2027, 5, 28))}, {"no_invoice.factory_date", *REP}, ("invoice", "warranty_card"),
+                 id="no-documents-no-claimed-date-both-named"),
+    pytest.param(PHONE, dict(component="battery", has_invoice=False, has_warranty_card=False,
+                             factory_date=d(1, 10), report_date=d(6, 1)),
+                 {exch(d(10, 10))}, {"no_invoice.factory_date", "accessory.exchange"},
+                 ("invoice", "warranty_card"), id="no-documents-accessory-still-exchanged"),
+    pytest.param(PHONE, dict(has_invoice=False, prior_repairs_same_fault=2, factory_date=d(1, 10),
+                             report_date=d(9, 1)),
+                 {rep(date(2027, 4, 10))}, {"no_invoice.factory_date", *REP}, ("invoice",),
+                 id="no-invoice-repaired-twice-still-repair-only"),
     pytest.param(PHONE, dict(purchase_date=None, factory_date=d(1, 10), report_date=d(6, 1)),
-                 {rep(date(2027, 1, 10))}, {"no_invoice.factory_date", *REP}, (),
+                 {rep(date(2027, 4, 10))}, {"no_invoice.factory_date", *REP}, (),
                  id="no-purchase-date-uses-factory-date"),
     pytest.param(PHONE_90_DAY_GRACE, dict(has_invoice=False, factory_date=date(2025, 12, 1),
                                           report_date=date(2027, 3, 1)),
-                 {rep(date(2027, 3, 1))}, {"no_invoice.factory_date", *REP}, (),
+                 {rep(date(2027, 3, 1))}, {"no_invoice.factory_date", *REP}, ("invoice",),
                  id="factory-grace-90-days-last-day"),
     pytest.param(PHONE_90_DAY_GRACE, dict(has_invoice=False, factory_date=date(2025, 12, 1),
                                           report_date=date(2027, 3, 2)),
@@ -232,9 +258,8 @@ CASES = [
                                  report_date=d(8, 1)),
                  {exch(FURNITURE_REPAIR_END), rep(FURNITURE_REPAIR_END)},
                  {"repeat_repair.exchange", *REP}, (), id="furniture-repaired-twice"),
-    pytest.param(FURNITURE, dict(category="furniture", has_warranty_card=False,
-                                 report_date=d(3, 5)),
-                 {PAID}, {"no_invoice.no_factory_date"}, (), id="furniture-no-card-no-factory"),
+    pytest.param(FURNITURE, dict(category="furniture", has_invoice=False, report_date=d(3, 5)),
+                 {PAID}, {"no_invoice.no_factory_date"}, ("invoice",), id="furniture-no-invoice-no-factory"),
     # --- an exchanged item starts a new period -------------------------------------------------
     pytest.param(PHONE, dict(exchanged_on=d(5, 1), report_date=date(2027, 4, 1)),
                  {rep(date(2027, 5, 1))}, {"exchange.new_period", *REP}, (),
@@ -316,7 +341,8 @@ def test_decide(policy, changes, remedies, codes, missing):
 
 def test_the_table_covers_every_reason_code():
     seen = {code for case in CASES for code in case.values[3]}
-    assert seen == set(MESSAGES)
+    # A moved last day needs a calendar: its table is tests/rules/test_warranty_rest_days.py.
+    assert seen | {"period.after_rest"} == set(MESSAGES)
 
 
 def test_documents_are_listed_per_remedy():

@@ -56,14 +56,30 @@ def test_messages_follow_accept_language(reception_api):
     assert body["reasons"][0]["message"] == body["reasons"][0]["message_en"]
 
 
-def test_missing_documents_are_listed_per_remedy_and_overall(reception_api):
+def test_an_invoice_without_the_card_gets_the_statutory_remedies_and_the_card_is_named(reception_api):
     body = reception_api.post(URL, phone_facts(has_warranty_card=False, factory_date="2026-02-28",
                                                report_date="2026-03-05"), format="json").json()
-    # Without the card the periods run from the factory date: return/exchange still need both documents.
+    # The invoice proves the purchase date: the periods run from it, the card is what return/exchange still need.
+    assert [(r["remedy"], r["until"], r["missing_documents"]) for r in body["remedies"]] == [
+        ("return", "2026-03-09", ["warranty_card"]), ("exchange", "2026-03-16", ["warranty_card"]),
+        ("repair", "2027-03-01", [])]
     assert body["missing_documents"] == ["warranty_card"]
-    assert {r["remedy"]: r["missing_documents"] for r in body["remedies"]} == {
-        "return": ["warranty_card"], "exchange": ["warranty_card"], "repair": []}
-    assert "no_invoice.factory_date" in [r["code"] for r in body["reasons"]]
+    codes = [r["code"] for r in body["reasons"]]
+    assert "no_invoice.factory_date" not in codes
+    # Day 7 (2026-03-08) is a Sunday: the return period ends on the Monday, and says why.
+    assert codes[:2] == ["return.within_period", "period.after_rest"]
+    assert "法定休假日" in body["reasons"][1]["rule"]
+
+
+def test_neither_document_free_repair_from_factory_plus_90_and_both_named(reception_api):
+    body = reception_api.post(URL, phone_facts(has_invoice=False, has_warranty_card=False, factory_date="2026-01-10",
+                                               report_date="2026-03-05"), format="json").json()
+    assert [(r["remedy"], r["until"], r["charge"]) for r in body["remedies"]] == [("repair", "2027-04-12", "free")]
+    assert body["missing_documents"] == ["invoice", "warranty_card"]
+    factory = next(r for r in body["reasons"] if r["code"] == "no_invoice.factory_date")
+    assert "2026-04-10" in factory["message"] and "第90日" in factory["rule"]
+    assert all("seed" not in r["rule"] and r["rule"].startswith(("《移动电话机商品修理更换退货责任规定》", "《民法典》"))
+               for r in body["reasons"])
 
 
 def test_other_goods_sold_online_use_the_online_policy_and_a_named_policy_wins(reception_api):

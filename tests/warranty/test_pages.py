@@ -9,6 +9,8 @@ from tests.factories import intake_payload
 from tickets.models import TicketEvent
 from tickets.services import ticket_create
 from warranty.models import WarrantyDecision
+from warranty.periods import after_rest
+from warranty.selectors import statutory_rest_days
 
 pytestmark = pytest.mark.django_db
 PREVIEW = "/warranty/preview/"
@@ -29,7 +31,9 @@ def test_preview_on_day_5_offers_return_and_on_day_10_only_exchange_or_repair(re
     assert day5.status_code == 200
     html = day5.content.decode()
     assert 'data-testid="remedy-return"' in html and "退货期内" in html
-    assert f'data-testid="remedy-return-until">{ago(-2)}<' in html  # bought 5 days ago: 7-day period
+    # Bought 5 days ago: the 7-day period's last day, or the day after the rest when that is a rest day.
+    last_day = after_rest(timezone.localdate() + timedelta(days=2), statutory_rest_days())
+    assert f'data-testid="remedy-return-until">{last_day.isoformat()}<' in html
 
     day10 = reception_client.post(PREVIEW, intake_fields(10), **HTMX).content.decode()
     assert 'data-testid="remedy-return"' not in day10 and "退货期内" not in day10  # (the rule's name says 退货)
@@ -40,7 +44,8 @@ def test_preview_shows_missing_documents_and_the_rule(reception_client):
     html = reception_client.post(PREVIEW, intake_fields(3, warranty_card_number="", factory_date=ago(4)),
                                  **HTMX).content.decode()
     assert 'data-testid="warranty-missing"' in html
-    assert "seed 000" in html  # the rule each reason applies
+    assert "《移动电话机商品修理更换退货责任规定》" in html  # the rule each reason applies, by its name
+    assert "seed" not in html.lower()
 
 
 def test_preview_prompts_before_any_date_and_reports_bad_input_in_place(reception_client):

@@ -33,7 +33,7 @@ class ReasonOutput(serializers.Serializer):
     message = serializers.SerializerMethodField(help_text="In the request's language.")
     message_zh = serializers.CharField()
     message_en = serializers.CharField()
-    rule = serializers.CharField(help_text="The rule or seed clause applied.")
+    rule = serializers.CharField(help_text="The rule applied: the regulation's name and article, or the company policy's name and clause.")
 
     def get_message(self, reason) -> str:
         return message_for_language(reason)

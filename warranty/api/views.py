@@ -12,6 +12,7 @@ from core.roles import Role
 
 from ..facts import decision_as_json
 from ..rules import Facts, decide
+from ..selectors import statutory_rest_days
 from .serializers import WarrantyEvaluateInput, WarrantyEvaluateOutput
 
 REQUEST_EXAMPLE = {
@@ -32,11 +33,12 @@ RESPONSE_EXAMPLE = {
          "message_zh": "换货期内（截至 2026-03-16）出现性能故障，可免费换货；只换有故障的商品，附件不随之更换。",
          "message_en": "Performance fault within the exchange period (until 2026-03-16): free exchange of the "
                        "faulty item only; its accessories are not exchanged.",
-         "rule": "《移动电话机商品修理更换退货责任规定》第十二条；seed 000 （二）十五天换机要求：手机有故障只更换手机，电池、充电器等一律不换"},
+         "rule": "《移动电话机商品修理更换退货责任规定》第十二条：自售出之日起第8日至第15日内，主机出现性能故障的，"
+                 "消费者可以选择换货或者修理（只换主机，电池、充电器等附件不换）"},
         {"code": "repair.free_within_period", "message": "在保修期内（截至 2027-03-01），免费修理。",
          "message_zh": "在保修期内（截至 2027-03-01），免费修理。",
          "message_en": "Within the warranty period (until 2027-03-01): free repair.",
-         "rule": "《移动电话机商品修理更换退货责任规定》：三包有效期内免费修理（seed 000：1年保修）"},
+         "rule": "《移动电话机商品修理更换退货责任规定》：主机三包有效期1年，有效期内性能故障免费修理"},
     ],
     "policy": {"code": "phone", "version": 1, "name": "手机三包（移动电话机）"},
 }
@@ -68,7 +70,7 @@ class WarrantyEvaluateApi(APIView):
         current = facts.pop("current_policy")
         facts.pop("policy")
         try:
-            decision = decide(Facts(**facts), current.snapshot)
+            decision = decide(Facts(**facts), current.snapshot, statutory_rest_days())
         except ValueError as exc:  # validated above; if the engine still disagrees, it is a 400, not a 500
             raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]})
         body = {**decision_as_json(decision),
