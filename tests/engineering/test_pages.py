@@ -156,8 +156,12 @@ def test_unknown_action_is_404(engineer_client, dispatched):
 
 
 def test_partner_may_not_use_the_panels(client, dispatched):
+    # A partner account has no page session (issue 13): sent to log in, and nothing changes.
+    ticket = dispatched()
     client.force_login(make_user("partner", "partner-x"))
-    assert client.post(action_url(dispatched(), "reply"), {}).status_code == 403
+    response = client.post(action_url(ticket, "reply"), {"reply-difficulty": "x", "reply-next_step": "y"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.DISPATCHED
 
 
 def test_reception_posting_a_reply_is_forbidden(reception_client, dispatched):
