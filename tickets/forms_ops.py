@@ -25,8 +25,8 @@ class TicketEditForm(BootstrapMixin, forms.Form):
     prefix = "edit"
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    contact_name = forms.CharField(label=_("Contact name (this ticket)"), max_length=100, required=False)
-    contact_phone = PhoneFormField(label=_("Contact phone (this ticket)"), max_length=30, required=False)
+    contact_name = forms.CharField(label=_("Contact name (this ticket)"), max_length=100)
+    contact_phone = PhoneFormField(label=_("Contact phone (this ticket)"), max_length=30)
     kind = forms.ChoiceField(label=_("Kind of request"), choices=Kind.choices)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)

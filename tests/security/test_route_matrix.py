@@ -49,6 +49,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "tickets:customer-lookup": {"GET": "L ok 403 403 ok L L ok"},
     "tickets:detail": {"GET": "L ok ok 404 ok L L ok"},
     "tickets:action": {"POST": "L ok ok 404 ok L L ok"},
+    "tickets:edit": {"POST": "L ok 403 403 ok L L ok"},  # desk only (issue 14)
+    "tickets:cancel": {"POST": "L ok 403 403 ok L L ok"},
+    "tickets:reopen": {"POST": "L ok 403 403 ok L L ok"},
     "tickets:engineer-action": {"POST": "L 403 ok 404 ok L L ok"},
     "tickets:merge": {"GET": "L ok 403 403 ok L L ok", "POST": "L ok 403 403 ok L L ok"},  # desk only (issue 14)
     "tickets:bulk": {"POST": "L ok 403 403 ok L L ok"},
@@ -84,6 +87,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:ticket-dispatch": {"POST": "401 ok 403 403 ok 403 403 ok"},
     "api:ticket-reassign": {"POST": "401 ok 403 403 ok 403 403 ok"},
     "api:ticket-note": {"POST": "401 ok ok 404 ok ok 404 ok"},
+    "api:ticket-cancel": {"POST": "401 ok 403 403 ok ok 404 ok"},  # a partner cancels its own tickets only
+    "api:ticket-reopen": {"POST": "401 ok 403 403 ok 403 403 ok"},  # desk only
     "api:ticket-reply": {"POST": "401 403 ok 404 ok 403 403 ok"},
     "api:ticket-solution": {"GET": "401 ok ok 404 ok 403 403 ok", "POST": "401 ok ok 404 ok 403 403 ok"},
     "api:ticket-wait": {"POST": "401 ok ok 404 ok 403 403 ok"},
