@@ -20,13 +20,15 @@ PANEL = "attachments/_panel.html"
 
 
 def panel_context(*, ticket, form=None, request=None, standalone: bool = False) -> dict:
-    attachments = list(selectors.attachments_for_ticket(ticket=ticket))
+    attachments = list(selectors.attachments_for_ticket(ticket=ticket, with_merged=True))
+    own = sum(1 for a in attachments if a.ticket_id == ticket.pk)  # the limit is per ticket
     return {
         "ticket": ticket,
         "attachments": attachments,
+        "attachments_own": own,
         "attachment_form": form or AttachmentForm(),
         "attachments_max": services.max_per_ticket(),
-        "attachments_full": len(attachments) >= services.max_per_ticket(),
+        "attachments_full": own >= services.max_per_ticket(),
         "request": request,
         "standalone": standalone,  # rendered alone by the upload view: carries the flash messages too
     }

@@ -32,7 +32,7 @@ def on_transitioned(*, ticket, action: str, from_status: str, at: datetime, acto
             complaint_mark_answered(ticket=ticket, at=at)  # the solution of a complaint is its answer
     elif action in SETTLING_ACTIONS:
         services.callbacks_settle_elsewhere(ticket=ticket, at=at, actor=actor)
-    elif action == "cancel":
+    elif action in ("cancel", "merge"):  # a merged duplicate is cancelled like any ticket (tickets/merging.py)
         services.callbacks_cancel_with_ticket(ticket=ticket, at=at, actor=actor)
 
 

@@ -44,6 +44,7 @@ ACTION_EVENTS: dict[str, tuple[str, ...]] = {
     "close": (E.CLOSED,),
     "close_unreachable": (E.CLOSED,),
     "cancel": (CANCELLED,),
+    "merge": (CANCELLED,),  # a merged duplicate owes nothing: its clocks go as on cancel (tickets/merging.py)
     "reopen": (REOPENED,),
     "hand_back": (HANDED_BACK, E.PREPROCESSED),
     "wait": (PAUSE,),

@@ -31,6 +31,8 @@ TRANSITIONS: Final[dict[str, tuple[frozenset[str], str]]] = {
     # Issue 14: a ticket may be cancelled (with a reason, tickets/lifecycle.py) from any open status.
     "cancel":            (frozenset(OPEN_STATUSES),                                    S.CANCELLED),
     "reopen":            (frozenset({S.CLOSED}),                                       S.REOPENED),
+    # Issue 14: a duplicate is merged into another open ticket (tickets/merging.py); clocks stop as on cancel.
+    "merge":             (frozenset(OPEN_STATUSES),                                    S.MERGED),
     # The engineer gives the ticket back to the desk (wrong skill, wrong area): it is dispatched again.
     "hand_back":         (frozenset({S.DISPATCHED, S.REPLIED}),                        S.PREPROCESSED),
 }
@@ -50,6 +52,8 @@ ACTION_LABELS: Final = {
     "close_unreachable": _("Close: customer unreachable"),
     "cancel": _("Cancel"),
     "reopen": _("Reopen"),
+    "merge": _("Merge into another ticket"),
+    "merge_in": _("Duplicate merged in"),
     "note": _("Note"),
     "partner_confirmation": _("Partner confirmation"),
     "update": _("Update"),
@@ -84,6 +88,8 @@ ACTION_ROLES: Final[dict[str, frozenset[str]]] = {
     # A partner may cancel its own ticket (the API only shows it its own); reopening is the desk's.
     "cancel": DESK | {Role.PARTNER},
     "reopen": DESK,
+    # A partner may merge its own tickets into its own tickets (tickets/merging.py checks the pair).
+    "merge": DESK | {Role.PARTNER},
     "hand_back": frozenset({Role.ENGINEER, Role.MANAGER}),
 }
 # Engineers act only on tickets dispatched to them.

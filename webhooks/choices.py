@@ -8,6 +8,7 @@ class WebhookEvent(models.TextChoices):
     TICKET_SOLUTION_RECORDED = "ticket.solution_recorded", _("Solution recorded")
     TICKET_CLOSED = "ticket.closed", _("Ticket closed")
     TICKET_CANCELLED = "ticket.cancelled", _("Ticket cancelled")
+    TICKET_MERGED = "ticket.merged", _("Ticket merged into another")
 
 
 class DeliveryState(models.TextChoices):

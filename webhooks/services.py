@@ -130,6 +130,9 @@ def webhook_events_for_transition(*, ticket, action: str, from_status: str, at: 
                  .values("data", "note").first()) or {"data": {}, "note": ""}
         cancelled = {**change, "reason": (event["data"] or {}).get("reason", ""), "note": event["note"]}
         events.append((WebhookEvent.TICKET_CANCELLED, cancelled, f"{key}:cancelled"))
+    if action == "merge":  # the survivor's number, so the partner's system follows the case there
+        into = ticket.merged_into.number if ticket.merged_into_id else None
+        events.append((WebhookEvent.TICKET_MERGED, {**change, "merged_into": into}, f"{key}:merged"))
     return _emit_many(ticket=ticket, events=events, at=at)
 
 

@@ -60,14 +60,21 @@ def varied(reception):
     return tickets
 
 
+@pytest.mark.parametrize("selectable", [False, True], ids=["plain", "desk-checkboxes"])
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_python_rows_equal_the_template_rows(varied, language):
+def test_python_rows_equal_the_template_rows(varied, language, selectable):
     with translation.override(language), time_machine.travel(NOW, tick=False):
-        fast = str(ticket_rows(varied))
-        reference = render_to_string("tickets/_list_row_reference.html", {"tickets": varied})
+        fast = str(ticket_rows(varied, selectable))
+        reference = render_to_string("tickets/_list_row_reference.html", {"tickets": varied, "selectable": selectable})
     assert normalized(fast) == normalized(reference)
     # The comparison covers what it claims: every variant is in the HTML, escaped, never raw.
-    assert fast.count("<tr>") == len(varied)
+    row_start = '<tr tabindex="0" data-bulk-row>' if selectable else "<tr>"
+    assert fast.count(row_start) == len(varied)
+    # The desk's rows carry one checkbox each (issue 14 bulk bar), tied to its form; others carry none.
+    assert fast.count('form="bulk-form"') == (len(varied) if selectable else 0)
+    if selectable:
+        label = "选择" if language == "zh-hans" else "Select"
+        assert f'value="{varied[0].number}" form="bulk-form" aria-label="{label} {varied[0].number}"' in fast
     assert NASTY not in fast and "&lt;b&gt;&quot;A&amp;B&#x27;&lt;/b&gt;" in fast
     for tone in ("danger", "warning", "success"):
         assert f'data-testid="due-{tone}"' in fast
@@ -79,7 +86,12 @@ def test_a_changed_row_is_caught(varied):
     with time_machine.travel(NOW, tick=False):
         reference = normalized(render_to_string("tickets/_list_row_reference.html", {"tickets": varied}))
         fast = normalized(str(ticket_rows(varied)))
+        selectable = normalized(str(ticket_rows(varied, True)))
+        selectable_reference = normalized(render_to_string("tickets/_list_row_reference.html",
+                                                           {"tickets": varied, "selectable": True}))
     assert fast.replace('class="fault"', 'class="fault x"', 1) != reference
+    assert selectable.replace("data-bulk-check", "data-bulk-chek", 1) != selectable_reference
+    assert selectable != reference  # the checkbox cell is a difference, not ignored
 
 
 @pytest.mark.parametrize(("offset", "tone"), [

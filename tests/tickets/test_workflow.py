@@ -47,6 +47,16 @@ LEGAL = [
     ("cancel", S.CALLED_BACK, S.CANCELLED),
     ("cancel", S.REOPENED, S.CANCELLED),
     ("reopen", S.CLOSED, S.REOPENED),
+    # Issue 14: a duplicate is merged (tickets/merging.py) from any open status; closed, cancelled and
+    # merged tickets are never merged (nor can anything be done to a merged one: ILLEGAL covers it).
+    ("merge", S.REGISTERED, S.MERGED),
+    ("merge", S.PREPROCESSED, S.MERGED),
+    ("merge", S.DISPATCHED, S.MERGED),
+    ("merge", S.REPLIED, S.MERGED),
+    ("merge", S.WAITING, S.MERGED),
+    ("merge", S.SOLVED, S.MERGED),
+    ("merge", S.CALLED_BACK, S.MERGED),
+    ("merge", S.REOPENED, S.MERGED),
     ("hand_back", S.DISPATCHED, S.PREPROCESSED),  # wrong skill or area: back to the desk to dispatch again
     ("hand_back", S.REPLIED, S.PREPROCESSED),
 ]

@@ -2,7 +2,7 @@ from django.urls import path
 
 from tickets.engineering import api as engineering
 
-from . import views, views_ops
+from . import views, views_merge, views_ops
 
 urlpatterns = [
     path("tickets/", views.TicketListCreateApi.as_view(), name="ticket-list"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("tickets/<str:number>/notes/", views.TicketNoteApi.as_view(), name="ticket-note"),
     path("tickets/<str:number>/cancel/", views_ops.TicketCancelApi.as_view(), name="ticket-cancel"),
     path("tickets/<str:number>/reopen/", views_ops.TicketReopenApi.as_view(), name="ticket-reopen"),
+    path("tickets/<str:number>/merge/", views_merge.TicketMergeApi.as_view(), name="ticket-merge"),
     path("tickets/<str:number>/reply/", engineering.TicketReplyApi.as_view(), name="ticket-reply"),
     path("tickets/<str:number>/solution/", engineering.TicketSolutionApi.as_view(), name="ticket-solution"),
     path("tickets/<str:number>/wait/", engineering.TicketWaitApi.as_view(), name="ticket-wait"),
