@@ -18,6 +18,7 @@ STATUS_PLAIN = {
     S.REOPENED: _("The problem is not solved yet. The engineer is working on it again."),
     S.CLOSED: _("Your request is complete."),
     S.CANCELLED: _("Your request was cancelled."),
+    S.MERGED: _("Your request was merged into another request about the same case."),
 }
 
 NEXT_STEP = {
@@ -31,6 +32,7 @@ NEXT_STEP = {
     S.REOPENED: _("The engineer contacts you again."),
     S.CLOSED: "",
     S.CANCELLED: "",
+    S.MERGED: "",
 }
 
 STEP_PLAIN = {

@@ -126,6 +126,12 @@ class Ticket(models.Model):
     wait_reason = models.CharField(_("waiting for"), max_length=20, choices=WaitReason.choices, blank=True)
     resume_status = models.CharField(_("resume to"), max_length=20, choices=Status.choices, blank=True)
 
+    # A duplicate merged into another ticket (status "merged"): its number still leads to the survivor.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="merged_from", null=True, blank=True,
+        verbose_name=_("merged into"),
+    )
+
     # Nearest due time of the ticket's running SLA clocks, kept by the SLA services: the queue's sort key.
     next_due_at = models.DateTimeField(_("next due at"), null=True, blank=True)
 

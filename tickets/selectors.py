@@ -33,7 +33,7 @@ LIST_JOINED = ("customer", "device")
 def with_list_related(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """LIST_RELATED for many rows: customer and device joined, everything else prefetched (constant queries);
     other apps add their own prefetches through tickets.hooks (warranty: the 三包 summary)."""
-    qs = qs.select_related(*LIST_JOINED).prefetch_related("engineer", "partner")
+    qs = qs.select_related(*LIST_JOINED).prefetch_related("engineer", "partner", "merged_into")
     for rows in hooks.row_extensions():
         if rows.prefetch is not None:
             qs = rows.prefetch(qs)

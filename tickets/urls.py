@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_ops
+from . import views_bulk, views_merge
 from .engineering import views as engineering_views
 
 app_name = "tickets"
@@ -11,7 +12,9 @@ urlpatterns = [
     path("tickets/new/", views.ticket_new_view, name="new"),
     path("tickets/mine/", views.my_tickets_view, name="mine"),
     path("tickets/customer-lookup/", views.customer_lookup_view, name="customer-lookup"),
+    path("tickets/bulk/", views_bulk.ticket_bulk_view, name="bulk"),  # before the detail route ("bulk" is no number)
     path("tickets/<str:number>/", views.ticket_detail_view, name="detail"),
+    path("tickets/<str:number>/merge/", views_merge.ticket_merge_view, name="merge"),
     # Before the generic step route, which would take "cancel" for an action name.
     path("tickets/<str:number>/edit/", views_ops.ticket_edit_view, name="edit"),
     path("tickets/<str:number>/cancel/", views_ops.ticket_cancel_view, name="cancel"),

@@ -13,6 +13,9 @@ from core.roles import Role, user_has_role
 from . import hooks, selectors, services
 from .forms import DispatchForm, NoteForm, PreprocessForm, ReassignForm, TicketFilterForm, TicketIntakeForm
 from .forms_ops import ops_context
+from .forms_bulk import BulkForm
+from .merging import ticket_timeline_with_merged
+from .views_merge import merged_redirect
 from .workflow import ACTION_ROLES, allowed_actions
 
 DESK = (Role.RECEPTION, Role.MANAGER)
@@ -44,6 +47,8 @@ def ticket_list_view(request):
     query = request.GET.copy()
     query.pop("after", None)
     context = {"form": form, "tickets": tickets, "next_cursor": next_cursor, "query": query.urlencode()}
+    if template == "tickets/list.html" and user_has_role(request.user, *DESK):
+        context["bulk_form"] = BulkForm()  # the bulk bar above the rows (tickets/views_bulk.py)
     return render(request, template, context)
 
 
@@ -77,7 +82,7 @@ def _detail_context(request, ticket, forms=None):
     forms = forms or {}
     return {
         "ticket": ticket,
-        "timeline": selectors.ticket_timeline(ticket=ticket),
+        "timeline": ticket_timeline_with_merged(ticket=ticket),  # with the duplicates merged into it
         "actions": actions,
         "preprocess_form": forms.get("preprocess") or PreprocessForm(initial={"priority": ticket.priority}),
         "dispatch_form": forms.get("dispatch") or DispatchForm(),
@@ -102,6 +107,8 @@ def _panels(request, ticket) -> list[tuple[str, dict]]:
 @role_required(*STAFF)
 def ticket_detail_view(request, number: str):
     ticket = selectors.ticket_get_for_user(user=request.user, number=number)
+    if ticket.merged_into_id:  # a merged duplicate's number leads to the survivor (tickets/merging.py)
+        return merged_redirect(request, ticket)
     return render(request, "tickets/detail.html", _detail_context(request, ticket))
 
 

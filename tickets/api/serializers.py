@@ -169,6 +169,8 @@ class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
     engineer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display")
     partner = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # A merged duplicate's survivor (tickets/merging.py); null for every other ticket.
+    merged_into = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     # Then what other apps show of a ticket (tickets.hooks.Rows): `clocks`, the SLA clocks of the steps
     # reached so far, and `warranty`, the 三包 decision stored at registration (null if none).
 
@@ -188,7 +190,7 @@ class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
             iso_datetime(t.created_at, tz), iso_datetime(t.updated_at, tz), iso_datetime(t.preprocessed_at, tz),
             iso_datetime(t.dispatched_at, tz), iso_datetime(t.replied_at, tz), iso_datetime(t.solved_at, tz),
             iso_datetime(t.called_back_at, tz), iso_datetime(t.closed_at, tz), iso_datetime(t.next_due_at, tz),
-            t.version,
+            t.version, t.merged_into.number if t.merged_into_id else None,
         )
 
     def represent(self, t: Ticket) -> dict:
@@ -205,7 +207,8 @@ class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
                   "device",
                   "partner", "partner_reference",
                   "engineer", "fault_description", "wait_reason", "created_at", "updated_at", "preprocessed_at",
-                  "dispatched_at", "replied_at", "solved_at", "called_back_at", "closed_at", "next_due_at", "version")
+                  "dispatched_at", "replied_at", "solved_at", "called_back_at", "closed_at", "next_due_at", "version",
+                  "merged_into")
 
 
 # Stateless: `represent` reads only its argument, so one instance of each serves every request.

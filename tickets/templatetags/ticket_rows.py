@@ -12,6 +12,7 @@ from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from core.templatetags.desk import person
 from tickets.display import due_tone
@@ -28,7 +29,7 @@ STATUS_TONES = {"closed": "secondary", "cancelled": "light", "waiting": "warning
 def status_tone(status: str) -> str:
     return STATUS_TONES.get(status, "primary")
 
-ROW = ('<tr><td><a href="{url}" class="fw-semibold">{number}</a></td>'
+ROW = ('<tr{attrs}>{select}<td><a href="{url}" class="fw-semibold">{number}</a></td>'
        '<td><span class="badge rounded-pill text-bg-{tone}" data-testid="status">{status}</span></td>'
        '<td>{kind}</td><td>{name} <small class="text-muted">{phone}</small></td><td><small>{device}</small></td>'
        '<td class="fault"><small>{fault}</small></td><td>{engineer}</td><td><time>{created}</time></td>'
@@ -46,13 +47,24 @@ def _due_cell(due, now) -> str:
             f'{local:%m-%d %H:%M}</time>')
 
 
+# `selectable` (the desk's list): a checkbox per row, tied to the bulk bar's form, and a focusable row that
+# static/js/bulk.js toggles with the space bar (tickets/views_bulk.py).
+SELECT = ('<td><input class="form-check-input" type="checkbox" name="ticket" value="{number}" form="bulk-form" '
+          'aria-label="{label}" data-bulk-check></td>')
+
+
 @register.simple_tag
-def ticket_rows(tickets: list[Ticket]) -> SafeString:
-    """<tr> per ticket: number (link), status, kind, customer, product, fault, engineer, registered, next due."""
+def ticket_rows(tickets: list[Ticket], selectable: bool = False) -> SafeString:
+    """<tr> per ticket: [select,] number (link), status, kind, customer, product, fault, engineer, registered,
+    next due."""
     now = timezone.now()
     # Numbers are [A-Z0-9-]: one reverse() for the page, not one per row (~40 µs each).
     detail_url = reverse("tickets:detail", args=["NUMBER"])
+    attrs = ' tabindex="0" data-bulk-row' if selectable else ""  # the row takes the focus: space ticks it
+    select = str(_("Select %(number)s"))
     rows = [ROW.format(
+        attrs=attrs,
+        select=SELECT.format(number=escape(t.number), label=escape(select % {"number": t.number})) if selectable else "",
         url=escape(detail_url.replace("NUMBER", t.number)), number=escape(t.number),
         tone=status_tone(t.status), status=escape(str(t.get_status_display())),
         kind=escape(str(t.get_kind_display())), name=escape(t.customer.name), phone=escape(t.customer.phone_display),
