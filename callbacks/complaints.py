@@ -70,7 +70,8 @@ def complaint_create_from_callback(*, callback: Callback, actor, text: str,
     if device is not None and (device.imei or device.serial):
         device_data = {"category": device.category, "imei": device.imei, "serial": device.serial}
     ticket = ticket_services.ticket_create(
-        created_by=actor, customer={"name": customer.name, "phone": customer.phone, "email": customer.email},
+        # The person called (the ticket's contact), on the same customer record; the record keeps its name.
+        created_by=actor, customer={"name": callback.contact_name, "phone": customer.phone, "email": customer.email},
         device=device_data, kind=Kind.COMPLAINT, channel=Channel.PHONE, priority=Priority.HIGH,
         fault_description=f"{text}\n\n{about}",
     )

@@ -138,6 +138,20 @@ class Callback(models.Model):
     def scores(self) -> tuple[int | None, int | None, int | None]:
         return self.score_attitude, self.score_quality, self.score_price
 
+    # Who to call: a ticket's callback calls the contact the ticket was registered with (issue 14, part 5),
+    # not whoever the customer record names today; a periodic call (no ticket) calls the record.
+    @property
+    def contact_name(self) -> str:
+        return self.ticket.contact_name_shown if self.ticket_id else self.customer.name
+
+    @property
+    def contact_phone(self) -> str:
+        return self.ticket.contact_phone_shown if self.ticket_id else self.customer.phone
+
+    @property
+    def contact_phone_display(self) -> str:
+        return self.ticket.contact_phone_display if self.ticket_id else self.customer.phone_display
+
 
 class CallbackAttempt(models.Model):
     """One phone call. Append-only, like the ticket's timeline."""

@@ -30,7 +30,7 @@ def _subject(callback) -> str:
 
 def _row(callback, form=None) -> dict:
     context = CallContext(
-        customer=callback.customer.name, subject=_subject(callback), previous_attempts=callback.attempts,
+        customer=callback.contact_name, subject=_subject(callback), previous_attempts=callback.attempts,
         failed_before=getattr(callback, "failed_before", False),
         has_complaint=getattr(callback, "has_complaint", False),
         periodic=callback.ticket_id is None)

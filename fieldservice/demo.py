@@ -48,11 +48,11 @@ def demo_work_orders(run: DemoRun) -> None:
         services.work_order_quote(work_order=work_order, actor=engineer, amount=Decimal("125.00"),
                                   note="上门费 80 + 电容 45")
         services.work_order_approve_fee(work_order=work_order, actor=engineer, amount=Decimal("125.00"),
-                                        customer_name=ticket.customer.name)
+                                        customer_name=work_order.contact_name)
         services.work_order_complete(work_order=work_order, actor=engineer, fix="更换启动电容，试机 20 分钟制冷正常",
                                      old_parts_taken_back=True)
         services.work_order_record_payment(work_order=work_order, actor=engineer, receipt_number="SJ-0001")
-        services.work_order_confirm(work_order=work_order, actor=engineer, customer_name=ticket.customer.name,
+        services.work_order_confirm(work_order=work_order, actor=engineer, customer_name=work_order.contact_name,
                                     satisfied=True, comment="师傅很专业")
         engineering.ticket_solve(ticket=Ticket.objects.get(pk=ticket.pk), actor=engineer, kind=SolutionKind.ONSITE,
                                  plan="上门更换启动电容", result="试机制冷正常，客户签字确认")

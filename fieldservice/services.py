@@ -103,8 +103,10 @@ def work_order_create(*, ticket: Ticket, actor, window_start: datetime, window_e
         with transaction.atomic():
             work_order = WorkOrder.objects.create(
                 ticket=ticket, seq=seq, number=f"{ticket.number}-W{seq}", engineer=ticket.engineer,
-                address=address, contact_name=(contact_name or ticket.customer.name).strip(),
-                contact_phone=contact_phone or ticket.customer.phone, window_start=window_start,
+                # Its own copy of the contact (default: the ticket's): what the printed form shows and the
+                # customer signs never changes when the customer record is renamed or merged.
+                address=address, contact_name=(contact_name or ticket.contact_name_shown).strip(),
+                contact_phone=contact_phone or ticket.contact_phone_shown, window_start=window_start,
                 window_end=window_end, created_by=actor, created_at=now, updated_at=now,
             )
     except IntegrityError:

@@ -109,8 +109,9 @@ def _body_after_failure(request, number: str, step: str, form, general: str | No
 @role_required(*STAFF)
 def work_order_create_view(request, ticket_number: str):
     ticket = ticket_get_for_user(user=request.user, number=ticket_number, for_write=True)
-    initial = {"address": ticket.customer.address, "contact_name": ticket.customer.name,
-               "contact_phone": ticket.customer.phone_display}
+    # The ticket's own contact (issue 14, part 5), not the customer record's current name.
+    initial = {"address": ticket.customer.address, "contact_name": ticket.contact_name_shown,
+               "contact_phone": ticket.contact_phone_display}
     form = f.WorkOrderCreateForm(request.POST or None, prefix="create", initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

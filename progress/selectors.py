@@ -4,6 +4,8 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from core.validation import phone_search_key
 from tickets.models import Ticket, TicketEvent
 from tickets.selectors import NUMBER_RE
@@ -38,10 +40,13 @@ def progress_lookup(*, number: str, phone: str) -> Progress | None:
     number_key = (number or "").strip().upper()
     number_key = number_key if NUMBER_RE.match(number_key) else ""
     phone_key = phone_search_key(phone or "") or ""
-    # Query 1: the pair must match; a malformed number or phone looks for "" and finds nothing.
+    number_key = number_key if phone_key else ""  # a blank contact phone must never match a blank phone
+    # Query 1: the pair must match; a malformed number or phone looks for "" and finds nothing. The phone is
+    # the one the ticket was registered with (its contact) or the customer record's today (issue 14, part 5).
     ticket = (Ticket.objects.select_related("customer", "engineer")
-              .filter(number=number_key, customer__phone=phone_key).first())
-    matched = ticket is not None and hmac.compare_digest(ticket.customer.phone, phone_key)
+              .filter(Q(contact_phone=phone_key) | Q(customer__phone=phone_key), number=number_key).first())
+    matched = ticket is not None and bool(
+        hmac.compare_digest(ticket.contact_phone, phone_key) | hmac.compare_digest(ticket.customer.phone, phone_key))
     # Query 2: the public steps, run on a miss too.
     events = list(TicketEvent.objects.filter(ticket_id=ticket.pk if matched else NO_TICKET,
                                              action__in=PUBLIC_ACTIONS)

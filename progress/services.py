@@ -29,7 +29,8 @@ def completion_notices_schedule(*, ticket: Ticket, at: datetime) -> list[Complet
     from .tasks import completion_notice_send_task  # lazy: tasks import this module
 
     customer = ticket.customer
-    channels = [(NoticeChannel.SMS, customer.phone)]
+    # The text goes to the phone the ticket was registered with (its contact, issue 14 part 5).
+    channels = [(NoticeChannel.SMS, ticket.contact_phone_shown)]
     if customer.email:
         channels.append((NoticeChannel.EMAIL, customer.email))
     notices = []

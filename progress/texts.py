@@ -71,5 +71,5 @@ def completion_message(ticket) -> tuple[str, str]:
         "Dear %(name)s, your service request %(number)s is complete and has been confirmed with you on our "
         "callback. You can look up its history on our progress page with the ticket number and your phone "
         "number. Thank you for your patience. — After-sales service desk"
-    ) % {"name": ticket.customer.name, "number": ticket.number}
+    ) % {"name": ticket.contact_name_shown, "number": ticket.number}
     return subject, text

@@ -54,6 +54,9 @@ class TicketFactory(factory.django.DjangoModelFactory):
 
     number = factory.Sequence(lambda n: f"SD-20260101-{n:05d}")
     customer = factory.SubFactory(CustomerFactory)
+    # As ticket_create stores them: the contact the ticket was registered with.
+    contact_name = factory.SelfAttribute("customer.name")
+    contact_phone = factory.SelfAttribute("customer.phone")
     device = factory.SubFactory(DeviceFactory, customer=factory.SelfAttribute("..customer"))
     kind = Kind.REPAIR
     channel = Channel.PHONE

@@ -1,5 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import ApplicationError
+
+from .customers import customer_merge
 from .models import Customer, Device, Ticket, TicketEvent
 
 
@@ -7,6 +14,40 @@ from .models import Customer, Device, Ticket, TicketEvent
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ("name", "phone", "email", "created_at")
     search_fields = ("=phone", "name")
+    actions = ["merge_customers"]
+
+    @admin.action(description=_("Merge the two selected customers (one person, two records)"), permissions=["change"])
+    def merge_customers(self, request, queryset):
+        """Two records → one: a confirmation page names the survivor (the older by default), then
+        tickets.customers.customer_merge moves everything in one transaction; each ticket keeps its contact."""
+        pair = list(queryset.annotate(ticket_count=Count("tickets", distinct=True),
+                                      device_count=Count("devices", distinct=True)).order_by("created_at", "pk")[:3])
+        if len(pair) != 2:
+            self.message_user(request, _("Select exactly two customers to merge."), messages.ERROR)
+            return None
+        chosen = request.POST.get("survivor")
+        if chosen is None:
+            context = {**self.admin_site.each_context(request), "title": _("Merge two customers"),
+                       "opts": self.model._meta, "pair": pair, "action": "merge_customers",
+                       "action_checkbox_name": ACTION_CHECKBOX_NAME}
+            return TemplateResponse(request, "admin/tickets/customer/merge.html", context)
+        survivor = next((c for c in pair if str(c.pk) == chosen), None)
+        if survivor is None:
+            self.message_user(request, _("Choose which customer record to keep."), messages.ERROR)
+            return None
+        merged = pair[1] if survivor is pair[0] else pair[0]
+        try:
+            result = customer_merge(survivor=survivor, merged=merged, actor=request.user)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return None
+        text = _("%(merged)s merged into %(survivor)s: %(tickets)d ticket(s) and %(devices)d device(s) moved; "
+                 "each ticket keeps its own contact.") % {
+            "merged": f"{merged.name} {merged.phone_display}", "survivor": str(result.survivor),
+            "tickets": result.moved.get("tickets.ticket", 0), "devices": result.moved.get("tickets.device", 0)}
+        self.log_change(request, result.survivor, str(text))
+        self.message_user(request, text, messages.SUCCESS)
+        return None
 
 
 @admin.register(Device)

@@ -10,6 +10,7 @@ from core.widgets import QuickDateInput, QuickSelect, QuickTextInput
 
 from . import hooks
 from .choices import Channel, Kind, Priority, ProductCategory, Status
+from .customers import NamePolicy
 from .intake import intake_device_errors
 from .selectors import AGEING_BUCKETS, SLA_OUTCOMES, SLA_STEPS, engineers_active
 
@@ -46,6 +47,10 @@ class TicketIntakeForm(BootstrapMixin, forms.Form):
                            widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "tel", "autocomplete": "off"}))
     name = forms.CharField(label=_("Customer name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"), required=False)
+    # A known phone with another name: its radios come with the caller lookup (tickets/_customer_lookup.html);
+    # not sent (a new caller, or the lookup not run) means the safe one, "this ticket only".
+    name_policy = forms.ChoiceField(label=_("This name"), choices=NamePolicy.choices, required=False,
+                                    widget=forms.RadioSelect)
     kind = forms.ChoiceField(label=_("Kind of request"), choices=Kind.choices, initial=Kind.REPAIR)
     channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.PARTNER_API],
                                 initial=Channel.PHONE)
@@ -87,7 +92,8 @@ class TicketIntakeForm(BootstrapMixin, forms.Form):
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "customer": {"name": data["name"], "phone": data["phone"], "email": data.get("email", "")},
+            "customer": {"name": data["name"], "phone": data["phone"], "email": data.get("email", ""),
+                         "name_policy": data.get("name_policy") or NamePolicy.TICKET_ONLY},
             "device": {field: data.get(field) for field in DEVICE_FIELDS},
             "kind": data["kind"],
             "channel": data["channel"],

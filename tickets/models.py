@@ -96,8 +96,10 @@ class Ticket(models.Model):
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
     fault_description = models.TextField(_("fault description"))
-    # The contact for this ticket only, when it is not the customer record's (corrected on the ticket page);
-    # blank: the customer's. Editing these never renames the customer on other tickets.
+    # The contact this ticket was registered with (issue 14, part 5): written by ticket_create, filled for older
+    # rows by migration 0008, corrected on this ticket only. Every place that shows a ticket's contact reads
+    # these, so renaming or merging the customer record never rewrites an earlier ticket. (Blank only on rows
+    # made outside the services, e.g. fixtures: then the customer record's is shown.)
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True,
                                      help_text=_("Stored as E.164, e.g. +8613800138000."))
@@ -182,6 +184,11 @@ class Ticket(models.Model):
     @property
     def contact_phone_display(self) -> str:
         return format_phone(self.contact_phone) if self.contact_phone else self.customer.phone_display
+
+    @property
+    def contact_differs(self) -> bool:
+        """The contact on this ticket is not (or no longer) the customer record's name and phone."""
+        return self.contact_name_shown != self.customer.name or self.contact_phone_shown != self.customer.phone
 
 
 class TicketEvent(models.Model):

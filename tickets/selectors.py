@@ -171,8 +171,9 @@ def encode_cursor(ticket: Ticket, sort: str) -> str:
 # and run faster than any prefetch, and only these ~20 of the four tables' ~60 columns are read and parsed.
 # The page needs neither the partner nor the 三包 decision (the API's rows do: tickets_in_order).
 PAGE_RELATED = ("customer", "device", "engineer")
+# The row shows the ticket's own contact; the customer's name and phone are read for rows without one (fixtures).
 PAGE_FIELDS = ("number", "status", "kind", "fault_description", "created_at", "updated_at", "next_due_at",
-               "customer__name", "customer__phone", "device__brand", "device__model", "device__imei",
+               "contact_name", "contact_phone", "customer__name", "customer__phone", "device__brand", "device__model", "device__imei",
                "device__serial", "engineer__username", "engineer__first_name", "engineer__last_name")
 
 

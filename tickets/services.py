@@ -13,6 +13,7 @@ from core.roles import Role, user_has_role
 
 from . import hooks
 from .choices import Channel, Priority, Status
+from .customers import NamePolicy
 from .editing import EDITABLE_FIELDS, ticket_edit
 from .models import Customer, Device, Ticket, TicketEvent
 from .numbering import ticket_number_next
@@ -20,25 +21,30 @@ from .timeline import timeline_open, timeline_record
 from .workflow import ACTION_ROLES, ENGINEER_OWN_ONLY, STAMPS, next_status
 
 
-def customer_get_or_create(*, name: str, phone: str, email: str = "") -> Customer:
-    return _customer_get_or_create(name=name, phone=phone, email=email)[0]
+def customer_get_or_create(*, name: str, phone: str, email: str = "",
+                           name_policy: str = NamePolicy.TICKET_ONLY) -> Customer:
+    return _customer_get_or_create(name=name, phone=phone, email=email, name_policy=name_policy)[0]
 
 
 _CUSTOMER_TABLE = Customer._meta.db_table
-# One statement for new and returning callers alike (the phone identifies the customer): a typed
-# name replaces the stored one, an empty e-mail keeps the stored one. Works on PostgreSQL and SQLite.
+# One statement for new and returning callers alike (the phone identifies the customer): a new caller is
+# stored with the typed name; a known one keeps the stored name unless reception chose "update this
+# customer's name from now on" (tickets/customers.py NamePolicy) — the ticket keeps the typed name as its
+# own contact either way. An empty e-mail keeps the stored one. Works on PostgreSQL and SQLite.
 _CUSTOMER_UPSERT = (
     f"INSERT INTO {_CUSTOMER_TABLE} (name, phone, email, address, created_at) VALUES (%s, %s, %s, '', %s) "
-    f"ON CONFLICT (phone) DO UPDATE SET name = EXCLUDED.name, email = CASE WHEN EXCLUDED.email <> '' "
-    f"THEN EXCLUDED.email ELSE {_CUSTOMER_TABLE}.email END "
+    f"ON CONFLICT (phone) DO UPDATE SET name = CASE WHEN %s THEN EXCLUDED.name ELSE {_CUSTOMER_TABLE}.name END, "
+    f"email = CASE WHEN EXCLUDED.email <> '' THEN EXCLUDED.email ELSE {_CUSTOMER_TABLE}.email END "
     f"RETURNING id, name, email, address, created_at"
 )
 
 
-def _customer_get_or_create(*, name: str, phone: str, email: str = "") -> tuple[Customer, bool]:
+def _customer_get_or_create(*, name: str, phone: str, email: str = "",
+                            name_policy: str = NamePolicy.TICKET_ONLY) -> tuple[Customer, bool]:
     now = timezone.now()
+    rename = name_policy == NamePolicy.UPDATE_CUSTOMER
     with connection.cursor() as cursor:
-        cursor.execute(_CUSTOMER_UPSERT, [name, phone, email or "", now])
+        cursor.execute(_CUSTOMER_UPSERT, [name, phone, email or "", now, rename])
         pk, name, email, address, created_at = cursor.fetchone()
     if isinstance(created_at, str):  # SQLite hands back text
         created_at = parse_datetime(created_at)
@@ -84,13 +90,17 @@ def ticket_create(
     if partner is not None:
         channel = Channel.PARTNER_API  # a partner's ticket is always its own, via its API
     now = timezone.now()
-    owner, owner_is_new = _customer_get_or_create(name=customer["name"], phone=customer["phone"],
-                                                  email=customer.get("email", ""))
+    owner, owner_is_new = _customer_get_or_create(
+        name=customer["name"], phone=customer["phone"], email=customer.get("email", ""),
+        name_policy=customer.get("name_policy") or NamePolicy.TICKET_ONLY)
     ticket = timeline_open(
         actor=created_by,
         at=now,
         number=ticket_number_next(day=timezone.localdate(now)),
         customer=owner,
+        # The contact as given on this call: what this ticket shows for good, whatever the record becomes.
+        contact_name=customer["name"],
+        contact_phone=customer["phone"],
         device=device_get_or_create(customer=owner, data=device or {}, customer_is_new=owner_is_new),
         partner=partner,
         partner_reference=partner_reference,

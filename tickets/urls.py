@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_ops
+from . import views, views_ops, views_customers
 from . import views_bulk, views_merge
 from .engineering import views as engineering_views
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("tickets/new/", views.ticket_new_view, name="new"),
     path("tickets/mine/", views.my_tickets_view, name="mine"),
     path("tickets/customer-lookup/", views.customer_lookup_view, name="customer-lookup"),
+    path("customers/<int:pk>/", views_customers.customer_detail_view, name="customer"),
     path("tickets/bulk/", views_bulk.ticket_bulk_view, name="bulk"),  # before the detail route ("bulk" is no number)
     path("tickets/<str:number>/", views.ticket_detail_view, name="detail"),
     path("tickets/<str:number>/merge/", views_merge.ticket_merge_view, name="merge"),

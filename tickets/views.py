@@ -74,7 +74,11 @@ def ticket_new_view(request):
 def customer_lookup_view(request):
     customer = selectors.customer_find_by_phone(phone=request.GET.get("phone", ""))
     recent = list(customer.tickets.select_related("device").order_by("-created_at")[:5]) if customer else []
-    return render(request, "tickets/_customer_lookup.html", {"customer": customer, "recent": recent})
+    # The name typed so far: another than the stored one shows the choice "this ticket only / update" at once.
+    typed = request.GET.get("name", "").strip()
+    return render(request, "tickets/_customer_lookup.html", {
+        "customer": customer, "recent": recent, "names_differ": bool(customer and typed and typed != customer.name),
+        "name_policy": request.GET.get("name_policy", "")})
 
 
 def _detail_context(request, ticket, forms=None):

@@ -18,8 +18,9 @@ class CallbackAttemptOutput(serializers.ModelSerializer):
 class CallbackOutput(serializers.ModelSerializer):
     ticket = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     complaint_ticket = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
-    customer_name = serializers.CharField(source="customer.name")
-    customer_phone = serializers.CharField(source="customer.phone")
+    # The ticket's contact as registered (a periodic call: the customer record's) — issue 14, part 5.
+    customer_name = serializers.CharField(source="contact_name")
+    customer_phone = serializers.CharField(source="contact_phone")
     device = serializers.StringRelatedField(allow_null=True)
     attempt_log = CallbackAttemptOutput(source="calls", many=True, read_only=True)
 

@@ -8,16 +8,34 @@
     phone.setAttribute("hx-trigger", "keyup changed delay:300ms, change");
     phone.setAttribute("hx-target", "#customer-lookup");
     // The number as typed, under the name the lookup reads (was an eval'd hx-vals, which CSP forbids).
+    // With the name typed so far and the choice made (or posted back), so the fragment shows them as they are.
+    const name = document.getElementById("id_name");
     phone.addEventListener("htmx:configRequest", function (event) {
-      event.detail.parameters = { phone: phone.value };
+      const chosen = lookup.querySelector("input[name=name_policy]:checked");
+      event.detail.parameters = { phone: phone.value, name: name ? name.value : "",
+                                  name_policy: chosen ? chosen.value : (lookup.dataset.namePolicy || "") };
     });
     htmx.process(phone);
+    // A known phone with another name: the choice "this ticket only / update the customer" shows while the
+    // typed name differs from the stored one (tickets/_customer_lookup.html).
+    function syncNameChoice() {
+      const found = lookup.querySelector("[data-stored-name]");
+      const choice = lookup.querySelector("[data-name-choice]");
+      if (!found || !choice || !name) return;
+      const typed = name.value.trim();
+      choice.hidden = !typed || typed === found.dataset.storedName;
+    }
+    if (name) name.addEventListener("input", syncNameChoice);
+    lookup.addEventListener("htmx:afterSwap", syncNameChoice);
     lookup.addEventListener("click", function (e) {
       const btn = e.target.closest("[data-fill-name]");
       if (!btn) return;
-      document.getElementById("id_name").value = btn.dataset.fillName;
+      name.value = btn.dataset.fillName;
+      syncNameChoice();
       document.getElementById("id_kind").focus();
     });
+    // The form came back with errors: look the number up again, so the known caller and the choice reappear.
+    if (phone.value.trim()) htmx.trigger(phone, "change");
   }
   const form = document.getElementById("intake-form");
   if (form) {

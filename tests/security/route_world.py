@@ -78,6 +78,6 @@ def build_world() -> dict:
             "uid": endpoint.deliveries.first().uid, "kind": "tickets", "step": "depart", "action": "note",
         },
         "pks": {"attachment": attachment.pk, "callback": callback.pk, "refund": refund.pk, "export": export.pk,
-                "notification": notification.pk, "endpoint": endpoint.pk},
+                "notification": notification.pk, "endpoint": endpoint.pk, "customer": ticket.customer_id},
         "ticket": ticket, "work_order": work_order,
     }

@@ -47,6 +47,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "tickets:new": {"GET": "L ok 403 403 ok L L ok", "POST": "L ok 403 403 ok L L ok"},
     "tickets:mine": {"GET": "L 403 ok ok 403 L L ok"},
     "tickets:customer-lookup": {"GET": "L ok 403 403 ok L L ok"},
+    "tickets:customer": {"GET": "L ok 403 403 ok L L ok"},  # the customer page: desk only (issue 14)
     "tickets:detail": {"GET": "L ok ok 404 ok L L ok"},
     "tickets:action": {"POST": "L ok ok 404 ok L L ok"},
     "tickets:edit": {"POST": "L ok 403 403 ok L L ok"},  # desk only (issue 14)
@@ -182,6 +183,7 @@ PK_OF = {
     "api:webhook-endpoint-rotate-secret": "endpoint", "api:ticket-attachment-download": "attachment",
     "attachments:download": "attachment", "refunds:paid": "refund", "dashboard:export-status": "export",
     "dashboard:export-download": "export", "sla:notification-read": "notification",
+    "tickets:customer": "customer",
 }
 # Who asks with the methods a view does not take (it must answer 405): the admin passes every role check,
 # but the log-in page sends a signed-in user away before it looks at the method.

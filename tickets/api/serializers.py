@@ -10,14 +10,21 @@ from core.fields import BoundedDateField, BoundedDateTimeField, ImeiField, PastD
 from core.representation import DirectOutput, iso_date, iso_datetime
 from tickets import hooks
 from tickets.choices import Channel, Kind, Priority, ProductCategory, Status
+from tickets.customers import NamePolicy
 from tickets.intake import intake_device_errors
-from tickets.models import Customer, Device, Ticket, TicketEvent
+from tickets.models import Device, Ticket, TicketEvent
 
 
 class CustomerInput(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=100, help_text="The caller's name: this ticket's contact for good.")
     phone = PhoneField()
     email = serializers.EmailField(required=False, allow_blank=True, default="")
+    name_policy = serializers.ChoiceField(
+        choices=NamePolicy.choices, required=False, default=NamePolicy.TICKET_ONLY,
+        help_text="When the phone is a known customer's with another name: `ticket_only` (another person on this "
+        "phone; the customer record keeps its name) or `update_customer` (the record takes this name for future "
+        "tickets). Earlier tickets never change either way.",
+    )
 
 
 class DeviceInput(serializers.Serializer):
@@ -74,10 +81,10 @@ class TicketCreateInput(serializers.Serializer):
 
 
 class ContactInput(StrictInput):
-    """The contact on this ticket only (the customer record is not renamed); empty: the customer's own."""
+    """The contact on this ticket only: the customer record is not renamed, no other ticket changes."""
 
-    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    phone = PhoneField(required=False, allow_blank=True)
+    name = serializers.CharField(max_length=100, required=False)
+    phone = PhoneField(required=False)
 
 
 class DeviceEditInput(StrictInput):
@@ -135,13 +142,15 @@ class FieldsBuiltOnce:
         return copy.deepcopy(built)
 
 
-class CustomerOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
-    def values(self, customer: Customer) -> tuple:
-        return customer.name, customer.phone
+class CustomerOutput(DirectOutput, serializers.Serializer):
+    """A ticket's `customer`: the contact it was registered with (or corrected on it), not the customer record
+    as it is today — a later rename or merge of the record never changes an earlier ticket (issue 14, part 5)."""
 
-    class Meta:
-        model = Customer
-        fields = ("name", "phone")
+    name = serializers.CharField(source="contact_name_shown", max_length=100)
+    phone = serializers.CharField(source="contact_phone_shown", max_length=20)
+
+    def values(self, t: Ticket) -> tuple:
+        return t.contact_name_shown, t.contact_phone_shown
 
 
 class DeviceOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
@@ -162,7 +171,7 @@ class ContactOutput(serializers.Serializer):
 
 
 class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
-    customer = CustomerOutput()
+    customer = CustomerOutput(source="*")
     # Who to call about this ticket: its own contact when the desk corrected it, else the customer's.
     contact = ContactOutput(source="*", read_only=True)
     device = DeviceOutput(allow_null=True)
@@ -184,7 +193,7 @@ class TicketOutput(DirectOutput, FieldsBuiltOnce, serializers.ModelSerializer):
     def values(self, t: Ticket, tz) -> tuple:
         return (
             t.pk, t.number, t.status, str(t.get_status_display()), t.kind, t.channel, t.priority,
-            CUSTOMER.represent(t.customer), contact_of(t), DEVICE.represent(t.device) if t.device_id else None,
+            CUSTOMER.represent(t), contact_of(t), DEVICE.represent(t.device) if t.device_id else None,
             t.partner.code if t.partner_id else None, t.partner_reference,
             t.engineer.username if t.engineer_id else None, t.fault_description, t.wait_reason,
             iso_datetime(t.created_at, tz), iso_datetime(t.updated_at, tz), iso_datetime(t.preprocessed_at, tz),

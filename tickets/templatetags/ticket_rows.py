@@ -67,7 +67,7 @@ def ticket_rows(tickets: list[Ticket], selectable: bool = False) -> SafeString:
         select=SELECT.format(number=escape(t.number), label=escape(select % {"number": t.number})) if selectable else "",
         url=escape(detail_url.replace("NUMBER", t.number)), number=escape(t.number),
         tone=status_tone(t.status), status=escape(str(t.get_status_display())),
-        kind=escape(str(t.get_kind_display())), name=escape(t.customer.name), phone=escape(t.customer.phone_display),
+        kind=escape(str(t.get_kind_display())), name=escape(t.contact_name_shown), phone=escape(t.contact_phone_display),
         device=escape(str(t.device)) if t.device_id else "—", fault=escape(truncatechars(t.fault_description, 40)),
         engineer=escape(person(t.engineer)), created=f"{timezone.localtime(t.created_at):%Y-%m-%d %H:%M}",
         due=_due_cell(t.next_due_at, now),
