@@ -11,7 +11,7 @@ from decimal import Decimal
 import chinese_calendar
 from django.utils.translation import gettext_lazy as _
 
-from .choices import FAILED_OUTCOMES, CallbackKind, CallbackOutcome
+from .choices import FAILED_OUTCOMES, CallbackKind, CallbackOutcome, CallbackState
 
 IsWorkday = Callable[[date], bool]
 
@@ -83,6 +83,13 @@ def next_attempt_at(policy: PolicySnapshot, *, unreachable_attempts: int, at: da
         if soon.date() == at.date() and _in_calling_hours(policy, soon):
             return soon
     return next_working_day_at(at.date(), policy.later_retry_at, at.tzinfo, workday)
+
+
+def retry_not_due(*, state: str, due_at: datetime | None, now: datetime, reached: bool) -> bool:
+    """An unanswered call is recorded only once the retry is due (the 2-hour and next-day retries are the
+    schedule, seed 002): one made before then is a second agent or a stale page repeating the call just
+    recorded. A reached customer is always recorded — they may be calling us back."""
+    return not reached and state == CallbackState.UNREACHABLE and due_at is not None and now < due_at
 
 
 def ticket_actions_for(outcome: str) -> tuple[str, ...]:

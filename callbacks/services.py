@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.roles import Role, user_has_role
+from sla.services import sla_callback_attempted
+from tickets import hooks
 from tickets import services as ticket_services
 from tickets.choices import Status
 from tickets.models import Ticket
@@ -108,13 +110,24 @@ def callback_record(
         cb.ticket = ticket  # one instance for the whole call: each timeline entry bumps its version guard
     if cb.kind == CallbackKind.SOLUTION and not _ticket_has_solution(ticket):
         raise ApplicationError(NO_SOLUTION, code="no_solution", field="outcome")
+    now = timezone.now()
+    # The row is locked: a second agent (or a stale tab) waits here, then sees the first one's retry time.
+    if rules.retry_not_due(state=cb.state, due_at=cb.due_at, now=now, reached=reached):
+        raise ApplicationError(
+            gettext("The next call to this customer is due at %(at)s: an unanswered call before then is not "
+                    "recorded (someone may have just called).") % {
+                "at": timezone.localtime(cb.due_at).strftime("%Y-%m-%d %H:%M")},
+            code="callback_retry_not_due", field="reached", status=409)
     comments, complaint = (comments or "").strip(), (complaint or "").strip()
     scores = dict(zip(SCORE_FIELDS, (score_attitude, score_quality, score_price)))
     errors = rules.outcome_errors(kind=cb.kind, reached=reached, outcome=outcome, scores=scores,
                                   comments=comments, complaint=complaint)
     if errors:
         raise ValidationError({field: [message] for field, message in errors.items()})
-    now = timezone.now()
+    if cb.attempts == 0 and ticket is not None:
+        # The callback step's promise (seed 002: call within 20 minutes) is kept by making the call,
+        # answered or not: its SLA clock stops at the first attempt.
+        sla_callback_attempted(ticket=ticket, at=now)
     cb.attempts += 1
     cb.last_attempt_at = now
     attempt = CallbackAttempt(callback=cb, number=cb.attempts, at=now, by=actor, reached=reached,
@@ -175,7 +188,7 @@ def _move_ticket(cb: Callback, *, ticket, actor, comments: str) -> None:
                 ticket=ticket, action=action, actor=actor, note=f"{note}\n{comments}".strip(),
                 data={"callback_id": cb.pk, "scores": scores})
         elif action == "close":
-            ticket = ticket_close_after_callback(ticket=ticket, actor=actor)
+            ticket = _close_unless_held(ticket=ticket, actor=actor)
         elif action == "callback_failed":
             ticket = _send_back_to_engineer(cb, ticket=ticket, actor=actor, reason=comments)
         elif action == "close_unreachable":
@@ -184,6 +197,18 @@ def _move_ticket(cb: Callback, *, ticket, actor, comments: str) -> None:
             ticket = ticket_services.ticket_transition(
                 ticket=ticket, action=action, actor=actor, note=f"{note}\n{comments}".strip(),
                 data={"callback_id": cb.pk, "attempts": cb.attempts})
+
+
+def _close_unless_held(*, ticket: Ticket, actor) -> Ticket:
+    """The customer confirmed the fix. Another app may hold the close (a return's refund not paid yet,
+    refunds/apps.py): the confirmation stands, the ticket waits "called back" with the reason on its
+    timeline, and that app closes it when its part is done."""
+    try:
+        hooks.run_guards(ticket=ticket, action="close", data={"after": "callback"})
+    except ApplicationError as held:
+        timeline_record(ticket=ticket, actor=actor, action="note", note=str(held.message))
+        return ticket
+    return ticket_close_after_callback(ticket=ticket, actor=actor)
 
 
 def _send_back_to_engineer(cb: Callback, *, ticket: Ticket, actor, reason: str) -> Ticket:
@@ -209,6 +234,7 @@ def ticket_close_after_callback(*, ticket: Ticket, actor) -> Ticket:
     if ticket.status != Status.CALLED_BACK or not confirmed.exists():
         raise ApplicationError(_("A ticket closes only after the customer confirmed the fix on a callback."),
                                code="callback_required", field="status")
+    hooks.run_guards(ticket=ticket, action="close", data={"after": "callback"})
     return ticket_services.ticket_transition(ticket=ticket, action="close", actor=actor)
 
 

@@ -11,7 +11,9 @@ class RefundsConfig(AppConfig):
         from tickets import hooks
 
         from . import effects
+        from .services import refunds_close_guard
         from .views import ticket_panel_context
 
         hooks.on_transitioned("refunds", effects.on_transitioned)
+        hooks.guard("refunds", ("close",), refunds_close_guard)  # no close as "fixed" while a refund is unpaid
         hooks.panel("refunds", "refunds/_panel.html", ticket_panel_context)

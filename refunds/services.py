@@ -12,8 +12,9 @@ from core.roles import Role, user_has_role
 from sla.defaults import ALWAYS_OPEN_NAME, OFFICE_NAME
 from sla.models import WorkingCalendar
 from sla.snapshot import snapshot_get
-from tickets.choices import SolutionKind
+from tickets.choices import SolutionKind, Status
 from tickets.models import Ticket, TicketSolution
+from tickets.services import ticket_transition
 from tickets.timeline import timeline_record
 
 from .models import Refund, RefundMethod, RefundState
@@ -56,6 +57,17 @@ def refunds_on_ticket_transition(*, ticket: Ticket, action: str, at: datetime) -
         refund_open_for_solution(ticket=ticket, solution=solution, at=at)
 
 
+REFUND_UNPAID = _("The refund for this return is not paid yet: the ticket closes, as refunded, when the refund "
+                  "is recorded as paid.")
+
+
+def refunds_close_guard(*, ticket: Ticket, action: str, data) -> None:
+    """tickets.hooks guard on "close" (refunds/apps.py): a return/refund ticket does not close as fixed while
+    its money is still owed; it waits, and refund_mark_paid closes it."""
+    if Refund.objects.filter(ticket_id=ticket.pk, state=RefundState.PENDING).exists():
+        raise ApplicationError(REFUND_UNPAID, code="refund_unpaid", field="status")
+
+
 @transaction.atomic
 def refund_mark_paid(*, refund: Refund, actor, amount: Decimal, method: str, reference: str = "") -> Refund:
     if not user_has_role(actor, Role.RECEPTION, Role.MANAGER):
@@ -65,6 +77,9 @@ def refund_mark_paid(*, refund: Refund, actor, amount: Decimal, method: str, ref
     if amount is None or amount <= 0:
         raise ApplicationError(_("Enter the amount refunded."), code="amount", field="amount")
     now = timezone.now()
+    # The ticket row first, as the callback's confirmation does (its UPDATE) before it asks this app's guard:
+    # whichever commits second sees the other, so a confirmed ticket never waits for a refund already paid.
+    ticket = Ticket.objects.select_for_update().get(pk=refund.ticket_id)
     updated = Refund.objects.filter(pk=refund.pk, state=RefundState.PENDING).update(
         state=RefundState.PAID, amount=money(amount), method=method, reference=reference.strip()[:60],
         paid_at=now, paid_by=actor)
@@ -73,7 +88,19 @@ def refund_mark_paid(*, refund: Refund, actor, amount: Decimal, method: str, ref
     refund.refresh_from_db()
     # Through the timeline writer, so updated_at/version move: a partner syncing by updated_since sees it.
     timeline_record(
-        ticket=refund.ticket, actor=actor, action="refund_paid", at=now,
+        ticket=ticket, actor=actor, action="refund_paid", at=now,
         note=str(_("Refund paid: %(amount)s CNY")) % {"amount": refund.amount},
         data={"refund_id": refund.pk, "amount": str(refund.amount), "method": method, "late": refund.paid_late})
+    _close_if_confirmed(ticket=ticket, actor=actor, refund=refund)
     return refund
+
+
+def _close_if_confirmed(*, ticket: Ticket, actor, refund: Refund) -> None:
+    """The customer already confirmed on the callback (the ticket waits "called back"): with the money paid
+    the ticket closes now, with the outcome "refunded" rather than "fixed"."""
+    if ticket.status != Status.CALLED_BACK or Refund.objects.filter(ticket_id=ticket.pk,
+                                                                     state=RefundState.PENDING).exists():
+        return
+    ticket_transition(ticket=ticket, action="close", actor=actor,
+                      note=str(_("Refund paid after the customer's confirmation: closed as refunded.")),
+                      data={"outcome": "refunded", "refund_id": refund.pk})

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from tickets.models import Ticket
 
-from .choices import STEP_ORDER, ClockEvent, ClockState
+from .choices import STEP_ORDER, ClockEvent, ClockState, Step
 from .clockmath import Pause, business_elapsed, compute_due, is_past_due
 from .lifecycle import (
     ACTION_EVENTS, CANCELLED, PAUSE, RESUME, ClockView, TargetView, clock_schedule, next_check, plan_event,
@@ -276,3 +276,16 @@ def sla_on_ticket_updated(*, ticket: Ticket, changes: Iterable[str], at: datetim
     _retarget_if_needed(work)
     work.save()
 
+
+def sla_callback_attempted(*, ticket: Ticket, at: datetime) -> None:
+    """The first call of a callback was made (callbacks.services, answered or not): the callback step's
+    promise is kept, so its clock stops now, met or breached by this instant. Not a ticket step, hence a
+    direct call rather than ACTION_EVENTS; the callback_ok / callback_failed that may follow find it stopped."""
+    clocks = _load(ticket)
+    if not clocks:
+        return
+    work = _Work(ticket=ticket, snapshot=snapshot_get(), clocks=clocks, at=at)
+    for clock in work.current():
+        if clock.step == Step.CALLBACK and clock.is_open:
+            work.stop(clock)
+    work.save()
