@@ -78,6 +78,8 @@ def test_redis_stopped_during_intake_and_sweeping_loses_and_doubles_nothing(proc
     kinds = sorted(SlaEvent.objects.values_list("clock__ticket_id", "kind"))
     assert kinds == sorted([(t, "breach") for t in tickets] + [(t, "warning") for t in before])
     assert not SlaEvent.objects.filter(notified_at=None).exists()
-    assert Notification.objects.filter(user=desk).count() == Notification.objects.count() == expected
+    # One notice per ticket, step and person (issue 14): the breach updated the warning's notice; one e-mail each.
+    assert Notification.objects.filter(user=desk).count() == Notification.objects.count() == len(tickets)
+    assert set(Notification.objects.values_list("kind", flat=True)) == {"breach"}
     assert EmailDelivery.objects.count() == EmailDelivery.objects.filter(sent_at__isnull=False).count() == expected
     assert len(mails_written(tmp_path / "mail")) == expected
