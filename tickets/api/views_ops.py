@@ -12,7 +12,7 @@ from .serializers import TicketOutput
 from .views import _ActionApi
 
 
-class CancelInput(serializers.Serializer):
+class TicketCancelInput(serializers.Serializer):
     reason = serializers.ChoiceField(choices=CancelReason.choices,
                                      help_text="Why: a duplicate, the customer withdrew, registered by mistake, other.")
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
@@ -26,14 +26,14 @@ class ReopenInput(serializers.Serializer):
 
 
 @extend_schema_view(post=extend_schema(
-    request=CancelInput, responses=TicketOutput, operation_id="tickets_cancel",
+    request=TicketCancelInput, responses=TicketOutput, operation_id="tickets_cancel",
     examples=[OpenApiExample("duplicate", request_only=True, value={"reason": "duplicate", "note": "同 SD-20260301-0007"})],
     description="Cancel an open ticket with a reason. Its SLA clocks stop (neither met nor breached), open "
     "callbacks and visits are cancelled, the partner gets `ticket.cancelled`. A partner may cancel its own "
     "tickets; a closed or cancelled ticket → 409."))
 class TicketCancelApi(_ActionApi):
     roles = {Role.RECEPTION, Role.MANAGER, Role.PARTNER}
-    Input = CancelInput
+    Input = TicketCancelInput
 
     def perform(self, request, ticket, data):
         return ticket_cancel(ticket=ticket, actor=request.user, reason=data["reason"], note=data["note"])
