@@ -8,7 +8,6 @@ import time_machine
 from django.utils import timezone
 
 from callbacks.choices import CallbackOutcome, CallbackState
-from callbacks.models import Callback
 from core.errors import ApplicationError
 from dashboard.filters import Filters
 from dashboard.reopens import reopen_figures
