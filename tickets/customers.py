@@ -94,10 +94,15 @@ def customer_merge(*, survivor: Customer, merged: Customer, actor) -> MergeResul
     Ticket.objects.filter(customer=merged, contact_name="").update(contact_name=merged.name)
     Ticket.objects.filter(customer=merged, contact_phone="").update(contact_phone=merged.phone)
     moved = {}
-    for model, field in _reverse_foreign_keys():
-        count = model._base_manager.filter(**{field: merged}).update(**{field: survivor})
-        if count:
-            moved[model._meta.label_lower] = count
+    # Tickets explicitly (only their customer moves: no timeline entry, nothing the API shows changes);
+    # every other row that points at the merged customer through its own foreign key.
+    if count := Ticket.objects.filter(customer=merged).update(customer=survivor):
+        moved[Ticket._meta.label_lower] = count
+    for Related, field in _reverse_foreign_keys():  # noqa: N806 (a model class)
+        if Related is Ticket:
+            continue
+        if count := Related._base_manager.filter(**{field: merged}).update(**{field: survivor}):
+            moved[Related._meta.label_lower] = count
     fill = {f: getattr(merged, f) for f in ("email", "address") if not getattr(survivor, f) and getattr(merged, f)}
     if fill:
         Customer.objects.filter(pk=survivor.pk).update(**fill)

@@ -66,7 +66,7 @@ def test_reception_registers_dispatches_and_the_engineer_sees_it(page, new_conte
     # --- open it, pre-process and dispatch through the HTMX panels ---------------------------------------------
     page.get_by_role("link", name=number).click()
     expect(page).to_have_url(re.compile(rf"/tickets/{number}/$"))
-    page.get_by_label(t("Priority")).select_option("high")
+    page.locator("#id_priority").select_option("high")  # the pre-process panel (the Edit panel has its own)
     page.get_by_label(t("Pre-processing conclusion")).fill("远程指导无效，需工程师上门")
     page.get_by_test_id("do-preprocess").click()
     expect(page.get_by_test_id("status")).to_have_text(t("Pre-processed"))

@@ -61,7 +61,9 @@ def test_bulk_dispatch_of_50_with_5_refused_and_constant_queries_per_row(
     fifty = batch(reception, manager, 50)
     with django_assert_max_num_queries(q10 + 4 * per_ten):  # linear: the 40 more rows cost 4 × ten rows
         response, q50 = run(fifty)
-    assert q50 == q10 + 4 * per_ten, (q10, q20, q50)
+    # Constant per row: the 30 rows from 20 to 50 cost no more per row than the 10 from 10 to 20 (caches may
+    # make later rows cheaper — a policy snapshot read once —, never dearer).
+    assert 30 <= q50 - q20 <= 3 * per_ten, (q10, q20, q50)
     assert per_ten < 10 * 40, "a row should cost a few dozen queries at most"
 
     rows = ROW.findall(response.content.decode())
