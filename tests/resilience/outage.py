@@ -24,6 +24,10 @@ def redis_down():
     caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED_PORT_REDIS}}
     with override_settings(CACHES=caches, CELERY_BROKER_URL=CLOSED_PORT_REDIS):
         _reset_broker_pools(app)
+        # A broker URL assigned on app.conf by an earlier test outranks Django's settings and would make this
+        # outage silently not happen (sends succeed, the test then fails far from the cause): say so here.
+        assert app.conf.broker_write_url == CLOSED_PORT_REDIS, (
+            f"app.conf pins the broker ({app.conf.broker_write_url}); a test left it in app.conf.changes")
         try:
             yield
         finally:

@@ -293,15 +293,21 @@ def test_a_broker_outage_does_not_fail_the_committed_change(partner_a, manager, 
     from servicedesk.celery import app
 
     endpoint_for(partner_a, "https://hooks.example.com/a", events=[WebhookEvent.TICKET_STATUS_CHANGED])
-    saved = app.conf.broker_write_url, app.conf.broker_connection_timeout, app.conf.task_publish_retry
-    app.conf.broker_write_url, app.conf.broker_connection_timeout, app.conf.task_publish_retry = \
-        "redis://127.0.0.1:9/0", 1, False  # a closed port
+    # Restored by deleting the keys, not by assigning back what was read: reading broker_write_url falls back
+    # to broker_url, and assigning that pins the real broker into app.conf for the rest of the process, so
+    # every later override of CELERY_BROKER_URL (tests/resilience/outage.py) silently stops reaching sends.
+    keys = ("broker_write_url", "broker_connection_timeout", "task_publish_retry")
+    saved = {key: app.conf.changes[key] for key in keys if key in app.conf.changes}
+    app.conf.update(broker_write_url="redis://127.0.0.1:9/0", broker_connection_timeout=1,
+                    task_publish_retry=False)  # a closed port
     app._pool, app.amqp._producer_pool = None, None
     try:
         with django_capture_on_commit_callbacks(execute=True):
             ticket_transition(ticket=partner_ticket(partner_a), action="preprocess", actor=manager)
     finally:
-        app.conf.broker_write_url, app.conf.broker_connection_timeout, app.conf.task_publish_retry = saved
+        for key in keys:
+            app.conf.changes.pop(key, None)
+        app.conf.update(saved)
         app._pool, app.amqp._producer_pool = None, None
     assert "could not enqueue" in caplog.text
     assert WebhookDelivery.objects.get().state == DeliveryState.PENDING  # still there for the sweep
