@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from servicedesk.celery import app as celery_app
 from sla import tasks
 from sla.enforcement import sla_events_notify, sla_sweep
 from sla.models import EmailDelivery, Notification, SlaClock, SlaEvent
@@ -47,8 +48,11 @@ def test_four_sweeps_at_once_record_and_notify_each_breach_exactly_once(monkeypa
         with lock:
             knocked.extend(ids)
 
-    monkeypatch.setattr(tasks.sla_events_notify_task, "delay", knock)
-    monkeypatch.setattr(tasks.email_delivery_send_task, "delay", lambda pk: None)
+    # Patched on the project app's own task objects, not through the shared_task proxy: the proxy
+    # resolves per thread, and a test that built a Celery() left that app current in this thread
+    # only, so the sweepers' threads would have sent real messages past a proxy-patched delay.
+    monkeypatch.setattr(celery_app.tasks[tasks.sla_events_notify_task.name], "delay", knock)
+    monkeypatch.setattr(celery_app.tasks[tasks.email_delivery_send_task.name], "delay", lambda pk: None)
     supervisor = UserFactory(username="supervisor", email="supervisor@example.com")
     now = timezone.now()
     bulk_due_clocks(CLOCKS, due=now - timedelta(minutes=1), recipient=supervisor,

@@ -93,7 +93,7 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_doubles_nothing(processes, 
                     creator=UserFactory(username="desk"))
     # One slow worker (10 clocks a transaction, 0.3 s inside each): a sweep takes ~6 s.
     processes.worker("doomed", concurrency=1, SLA_SWEEP_BATCH="10", SLA_SWEEP_TEST_PAUSE_SECONDS="0.3")
-    knock = Celery(broker=processes.env["REDIS_URL"])
+    knock = Celery(broker=processes.env["REDIS_URL"], set_as_current=False)
     knock.send_task("sla.tasks.sla_sweep_task")
     wait_for(lambda: SlaEvent.objects.count() >= 50, timeout=30, what="the sweep to be under way",
              processes=processes)
