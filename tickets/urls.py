@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views, views_ops, views_customers
+from . import views, views_ops
 from . import views_bulk, views_merge
+from . import views_customers
 from .engineering import views as engineering_views
 
 app_name = "tickets"
