@@ -26,11 +26,11 @@ cat <<MSG
 
   售后服务台 is running at  http://$HOST:$PORT/
   API docs:                 http://$HOST:$PORT/api/docs/
-  Log in as (password for all: demo-2026):
+  Log in as (password for all but partner: demo-2026):
     reception   受理员 reception desk
     engineer    工程师 (also engineer2, engineer3)
     manager     主管 — dashboards, admin
-    partner     partner service account (REST API)
+    partner     partner service account: REST API only, with the key printed above
     admin       administrator
   Stop with Ctrl+C.
 
