@@ -89,26 +89,26 @@ def test_engineer_steps_tell_the_engineer_and_the_lead_then_the_managers(create_
     assert Notification.objects.get(ticket=ticket, step="first_reply", user=manager).kind == "escalation"
 
 
-def test_forty_warnings_are_one_bell_entry_and_mark_all_read_clears_it(create_ticket, desk, client):
+def test_sixty_warnings_are_one_bell_entry_and_mark_all_read_clears_it(create_ticket, desk, client):
     reception, other = desk
     with time_machine.travel(at(*MONDAY, 10, 0), tick=False):
-        tickets = [create_ticket() for _ in range(40)]
+        tickets = [create_ticket() for _ in range(60)]
     sweep_and_notify(*MONDAY, 10, 25)
-    assert Notification.objects.filter(user=reception, kind="warning", step="preprocess").count() == 40
+    assert Notification.objects.filter(user=reception, kind="warning", step="preprocess").count() == 60
     client.force_login(reception)
     html = client.get(reverse("tickets:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     bell = html.split('id="sla-bell"')[1].split("</li>")[0]
     assert bell.count('data-testid="bell-item"') == 1
-    assert "40 tickets warned at Pre-process" in bell
-    assert re.search(r'data-testid="bell-count">\s*40<', bell)
+    assert "60 tickets warned at Pre-process" in bell
+    assert re.search(r'data-testid="bell-count">\s*60<', bell)
     # The other desk user gets their own single grouped entry too.
-    assert Notification.objects.filter(user=other).count() == 40
+    assert Notification.objects.filter(user=other).count() == 60
     group = client.get(reverse("sla:notifications") + "?step=preprocess&kind=warning").content.decode()
     assert all(t.number in group for t in tickets[-10:])
     response = client.post(reverse("sla:notifications-read-all"), HTTP_HX_REQUEST="true")
     assert 'data-testid="bell-empty"' in response.content.decode()
     assert not Notification.objects.filter(user=reception, read_at=None).exists()
-    assert Notification.objects.filter(user=other, read_at=None).count() == 40
+    assert Notification.objects.filter(user=other, read_at=None).count() == 60
 
 
 def test_a_bell_group_is_marked_read_on_its_own(create_ticket, reception, client):
