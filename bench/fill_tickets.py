@@ -95,21 +95,44 @@ def luhn_digit(body: str) -> str:
     return str(-total % 10)
 
 
-class Lifecycle:
-    """Walks one ticket along the SOP (seed 002) until `now`; returns its events and final fields."""
+# A stalled ticket stops at one of these (weights): the backlog a real desk carries. Without stalls the
+# walk leaves ~1 % open (everything old gets closed), an easy shape for open-ticket lists and the dashboard.
+STALL_AT = (["registered", "preprocessed", "dispatched", "replied", "waiting", "solved", "called_back",
+                             "reopened"], [8, 10, 16, 22, 14, 16, 6, 8])
 
-    def __init__(self, rng: random.Random, now: float, users: dict):
-        self.rng, self.now = rng, now
+
+class Stalled(Exception):
+    """The walk reached the status this ticket stalls at."""
+
+
+class Lifecycle:
+    """Walks one ticket along the SOP (seed 002) until `now` (or until the status it stalls at);
+    returns its events and final fields."""
+
+    def __init__(self, rng: random.Random, now: float, users: dict, open_share: float = 0.0):
+        self.rng, self.now, self.open_share = rng, now, open_share
+        self.stall_table = [s for s, w in zip(*STALL_AT) for _ in range(w)]
         self.reception = [u.pk for u in users["reception"]]
         self.engineers = [(u.pk, u.username) for u in users["engineer"]]
         self.manager = users["manager"][0].pk
 
     def walk(self, created: float):
+        rng = self.rng
+        stall = rng.choice(self.stall_table) if self.open_share and rng.random() < self.open_share else None
+        events = [(rng.choice(self.reception), "register", "", "registered", created, "", "{}")]
+        t = {"status": "registered", "engineer": None, "wait": ("", ""), "changed": created, "stamps": {}}
+        if stall == "registered":
+            return events, t
+        try:
+            self._walk(events, t, stall)
+        except Stalled:
+            pass
+        return events, t
+
+    def _walk(self, events: list, t: dict, stall: str | None) -> None:
         rng, now, hours = self.rng, self.now, 3600.0
         slow = 40.0 if rng.random() < 0.01 else 1.0  # a few tickets get stuck for weeks
-        desk = rng.choice(self.reception)
-        events = [(desk, "register", "", "registered", created, "", "{}")]
-        t = {"status": "registered", "engineer": None, "wait": ("", ""), "changed": created, "stamps": {}}
+        desk = events[0][0]
 
         def step(action, to_status, delay_hours, actor, data="{}"):
             at = events[-1][4] + rng.expovariate(1 / (delay_hours * hours * slow))
@@ -122,6 +145,8 @@ class Lifecycle:
                 t["changed"] = at
             events.append((actor, action, t["status"], to_status, at, NOTES.get(action, ""), data))
             t["status"] = to_status
+            if to_status == stall:
+                raise Stalled
             return True
 
         def dispatch_and_work():
@@ -132,7 +157,7 @@ class Lifecycle:
             t["engineer"] = eng_id
             if not step("reply", "replied", 4, eng_id):
                 return False
-            if rng.random() < 0.12:
+            if rng.random() < 0.12 or stall == "waiting":
                 reason = rng.choice(["parts", "customer", "manufacturer"])
                 if not step("wait", "waiting", 3, eng_id):
                     return False
@@ -143,33 +168,33 @@ class Lifecycle:
             return step("solve", "solved", 20, eng_id)
 
         if not step("preprocess", "preprocessed", 0.4, desk):
-            return events, t
-        if rng.random() < 0.03:
+            return
+        if rng.random() < 0.03 and not stall:
             step("cancel", "cancelled", 0.5, desk)
-            return events, t
-        solved = step("solve", "solved", 0.5, desk) if rng.random() < 0.12 else dispatch_and_work()
+            return
+        quick = rng.random() < 0.12 and stall not in ("dispatched", "replied", "waiting")
+        solved = step("solve", "solved", 0.5, desk) if quick else dispatch_and_work()
         for _round in range(2):
             if not solved:
-                return events, t
+                return
             outcome = rng.random()
-            if outcome < 0.08:
+            if outcome < 0.08 and not stall:
                 step("close_unreachable", "closed", 30, desk)
-                return events, t
-            if outcome < 0.12 and _round == 0:
+                return
+            if (outcome < 0.12 or stall == "reopened") and _round == 0:
                 if not step("callback_failed", "reopened", 30, desk):
-                    return events, t
+                    return
                 solved = dispatch_and_work()
                 continue
             if step("callback_ok", "called_back", 30, desk):
                 step("close", "closed", 2, self.manager)
-            return events, t
-        return events, t
+            return
 
 
 def generate(args, users, bases, counters, partner_id, now: float):
     """Yields (customers, devices, tickets, events) lists of COPY lines every FLUSH_EVERY tickets."""
     rng = random.Random(args.seed)
-    life = Lifecycle(rng, now, users)
+    life = Lifecycle(rng, now, users, args.open_share)
     cid, did, tid, eid = bases
     first_customer = cid + 1
     today0 = (int(now + CST) // 86400) * 86400 - CST  # 00:00 today, Beijing time
@@ -285,6 +310,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--reset", action="store_true", help="truncate customers, devices, tickets first")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--open-share", type=float, default=0.2,
+                        help="share of tickets that stall in an open status (the backlog); 0 = every ticket "
+                             "walks until now, which leaves ~1 %% open")
     args = parser.parse_args()
     started = time.monotonic()
     setup_django()
