@@ -9,6 +9,7 @@ class CallbacksConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: Django loads models only after every AppConfig is created.
         from tickets import hooks
+        from tickets.choices import Kind
 
         from . import effects
         from .forms import complaint_promise_errors
@@ -18,7 +19,8 @@ class CallbacksConfig(AppConfig):
         hooks.on_transitioned("callbacks", effects.on_transitioned)
         hooks.intake("callbacks", hooks.Intake(form_fields=effects.intake_form_fields,
                                                form_value=effects.intake_form_value,
-                                               form_errors=complaint_promise_errors))
+                                               form_errors=complaint_promise_errors,
+                                               kinds={"promised_answer_at": (Kind.COMPLAINT,)}))
         hooks.panel("callbacks", "callbacks/_ticket_panel.html", ticket_panel_context)
 
         from core.demo import demo_step_register

@@ -2,19 +2,17 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import BoundedDateFormField, ImeiFormField, PastDateFormField, PhoneFormField
+from core.fields import BoundedDateFormField, ImeiFormField, PhoneFormField, TypedPastDateFormField
 from core.forms import BootstrapMixin
 from core.templatetags.desk import person
 from core.validation import validate_fault_size
-from core.widgets import QuickDateInput, QuickSelect, QuickTextInput
+from core.widgets import InitialsSelect, QuickDateInput, QuickSelect, QuickTextInput, SegmentedRadio
 
 from . import hooks
 from .choices import Channel, Kind, Priority, ProductCategory, Status
 from .customers import NamePolicy
 from .intake import intake_device_errors
 from .selectors import AGEING_BUCKETS, SLA_OUTCOMES, SLA_STEPS, engineers_active
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ListedChoiceIterator(forms.models.ModelChoiceIterator):
@@ -51,36 +49,63 @@ class TicketIntakeForm(BootstrapMixin, forms.Form):
     # not sent (a new caller, or the lookup not run) means the safe one, "this ticket only".
     name_policy = forms.ChoiceField(label=_("This name"), choices=NamePolicy.choices, required=False,
                                     widget=forms.RadioSelect)
-    kind = forms.ChoiceField(label=_("Kind of request"), choices=Kind.choices, initial=Kind.REPAIR)
+    # Short lists, one Tab stop each (issue 15). Four options fit one row of buttons, where the arrow keys move
+    # the choice (SegmentedRadio); thirteen kinds do not, so the kind is a select typed ahead by its pinyin
+    # initials ("wx" → 维修, "ts" → 投诉; InitialsSelect), which Chinese-only options could not be before.
+    kind = forms.ChoiceField(label=_("Kind of request"), choices=Kind.choices, initial=Kind.REPAIR, widget=InitialsSelect)
     channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.PARTNER_API],
-                                initial=Channel.PHONE)
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+                                initial=Channel.PHONE, widget=SegmentedRadio)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL,
+                                 widget=SegmentedRadio)
     fault_description = forms.CharField(
         label=_("Fault description"), validators=[validate_fault_size],
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": settings.FAULT_DESCRIPTION_MAX}),
     )
-    category = forms.ChoiceField(label=_("Product category"), choices=ProductCategory.choices, initial=ProductCategory.PHONE)
+    # Five categories would fit as buttons, but the parts list and the 三包 preview follow this <select>
+    # (intake.js, warranty/_intake.html): typed ahead instead ("sj" → 手机, "jd" → 家电).
+    category = forms.ChoiceField(label=_("Product category"), choices=ProductCategory.choices,
+                                 initial=ProductCategory.PHONE, widget=InitialsSelect)
     brand = forms.CharField(label=_("Brand"), max_length=60, required=False)
     model = forms.CharField(label=_("Model"), max_length=80, required=False)
     imei = ImeiFormField(label=_("IMEI"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     serial = forms.CharField(label=_("Serial number"), max_length=64, required=False)
-    purchase_date = PastDateFormField(label=_("Purchase date"), required=False, widget=DATE)
+    purchase_date = TypedPastDateFormField(label=_("Purchase date"), required=False)
     invoice_number = forms.CharField(label=_("Invoice number"), max_length=40, required=False)
-    invoice_date = PastDateFormField(label=_("Invoice date"), required=False, widget=DATE)
+    invoice_date = TypedPastDateFormField(label=_("Invoice date"), required=False)
     warranty_card_number = forms.CharField(label=_("Warranty card number"), max_length=40, required=False)
-    factory_date = PastDateFormField(label=_("Factory date"), required=False, widget=DATE)
+    factory_date = TypedPastDateFormField(label=_("Factory date"), required=False)
     sold_online = forms.BooleanField(label=_("Sold online"), required=False)
     # Then the fields other apps add (tickets.hooks.Intake): the 三包 facts (fault kind, faulty part,
     # altered documents), a complaint's promised answer time.
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind_fields: dict[str, tuple[str, ...]] = {}  # field → the kinds it is shown for (hooks.Intake.kinds)
         for _app, intake in hooks.intakes():
             self.fields.update(intake.form_fields())
+            self.kind_fields.update(intake.kinds)
         self.bootstrap()
+        for name, kinds in self.kind_fields.items():
+            if self.kind_value() not in kinds:  # hidden on the page: disabled too, so not a Tab stop
+                self.fields[name].widget.attrs["disabled"] = True
+
+    def kind_value(self) -> str:
+        """The kind chosen (posted, or the initial one): which kind-only fields the page shows."""
+        return self["kind"].value() or Kind.REPAIR
+
+    def kind_only_fields(self) -> list[tuple[forms.BoundField, str, bool]]:
+        """(field, its kinds as data-kinds, shown now) for tickets/new.html; intake.js toggles them live."""
+        return [(self[name], " ".join(kinds), self.kind_value() in kinds) for name, kinds in self.kind_fields.items()]
 
     def clean(self):
         cleaned = super().clean()
+        # A field of another kind is not on the page (disabled, so not posted); one posted anyway by a stale
+        # page or a script is dropped, its errors with it: a repair never fails on a complaint's promise.
+        kind = cleaned.get("kind")
+        for name, kinds in self.kind_fields.items():
+            if kind not in kinds:
+                cleaned[name] = None
+                self.errors.pop(name, None)
         problems = dict(intake_device_errors(cleaned))
         for _app, intake in hooks.intakes():
             problems.update(intake.form_errors(cleaned))

@@ -80,7 +80,9 @@ class Intake:
     - form_errors(cleaned): cross-field problems, field → message;
     - api_field(): the nested input of the create API under the app's name (None: form only);
     - api_errors(attrs): problems of the validated API input, as DRF's ValidationError detail;
-    - template: included by tickets/new.html after the device fields ("" for none)."""
+    - template: included by tickets/new.html after the device fields ("" for none);
+    - kinds: field → the ticket kinds it belongs to (a complaint's promise): the form shows it only for
+      them (hidden and disabled otherwise, so no Tab stop) and ignores it for any other kind."""
 
     form_fields: Callable[[], Mapping[str, Any]]
     form_value: Callable[[Mapping[str, Any]], Any]
@@ -88,6 +90,7 @@ class Intake:
     api_field: Callable[[], Any] | None = None
     api_errors: Callable[[Mapping[str, Any]], Mapping[str, Any]] = lambda attrs: {}
     template: str = ""
+    kinds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

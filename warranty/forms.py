@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import PastDateFormField
+from core.fields import PastDateFormField, TypedPastDateFormField
 from core.forms import BootstrapMixin
 from core.validation import normalize_imei
+from core.widgets import InitialsSelect
 from tickets.choices import ProductCategory
 
 from .choices import FaultKind, component_label
@@ -52,7 +53,7 @@ class FaultKindField(forms.ChoiceField):
 
 def fault_kind_field() -> forms.ChoiceField:
     return FaultKindField(label=_("Fault kind (三包)"), choices=FaultKind.choices, initial=FaultKind.PERFORMANCE,
-                          required=False)
+                          required=False, widget=InitialsSelect)  # typed ahead by pinyin: "js" → 进水
 
 
 class ComponentChoiceField(forms.ChoiceField):
@@ -75,9 +76,10 @@ class WarrantyPreviewForm(forms.Form):
     category = forms.ChoiceField(choices=ProductCategory.choices)
     component = forms.CharField(required=False, max_length=30)
     fault_kind = forms.ChoiceField(choices=FaultKind.choices, required=False)
-    purchase_date = PastDateFormField(required=False)
-    invoice_date = PastDateFormField(required=False)
-    factory_date = PastDateFormField(required=False)
+    # As the intake form reads them (20261127, 1127 = this year): the preview decides on what will be stored.
+    purchase_date = TypedPastDateFormField(required=False)
+    invoice_date = TypedPastDateFormField(required=False)
+    factory_date = TypedPastDateFormField(required=False)
     invoice_number = forms.CharField(required=False, max_length=40)
     warranty_card_number = forms.CharField(required=False, max_length=40)
     sold_online = forms.BooleanField(required=False)
