@@ -84,7 +84,11 @@ class RemovePartForm(_StepForm):
 
 
 class QuoteForm(_StepForm):
-    amount = _money(_("Fee (CNY)"))
+    # Items first: the quote is call-out + labour + the charged parts (fieldservice.rules.quote_total), printed
+    # one per line; the total may be left empty, or typed alone for a fee that has no items.
+    callout_fee = _money(_("Call-out fee (CNY)"), required=False)
+    labour_fee = _money(_("Labour (CNY)"), required=False)
+    amount = _money(_("Fee (CNY)"), required=False, help_text=_("Empty: call-out fee + labour + charged parts."))
     note = forms.CharField(label=_("What the fee covers"), max_length=200, required=False)
 
 

@@ -46,6 +46,11 @@ class WorkOrder(models.Model):
     # Paid service: the quote, the customer's approval of exactly that amount, and the receipt.
     fee_quote = models.DecimalField(_("fee quoted (CNY)"), null=True, blank=True, **MONEY)
     fee_note = models.CharField(_("fee covers"), max_length=200, blank=True)
+    # The quote's items, as told to the customer and printed one per line (charged parts are their own rows):
+    # fee_quote = call-out + labour + charged parts. NULL: quoted as one amount (the printed form shows the
+    # part of it no item explains as "other", with fee_note).
+    fee_callout = models.DecimalField(_("call-out fee (CNY)"), null=True, blank=True, **MONEY)
+    fee_labour = models.DecimalField(_("labour (CNY)"), null=True, blank=True, **MONEY)
     fee_approved_amount = models.DecimalField(_("fee approved (CNY)"), null=True, blank=True, **MONEY)
     fee_approved_by = models.CharField(_("fee approved by"), max_length=100, blank=True)
     fee_approved_at = models.DateTimeField(_("fee approved at"), null=True, blank=True)

@@ -82,6 +82,53 @@ def quote_problems(*, amount: Decimal, fee: FeeState) -> dict[str, Problem]:
     return {}
 
 
+def quote_total(*, amount: Decimal | None, callout: Decimal | None, labour: Decimal | None,
+                fee: FeeState) -> tuple[Decimal | None, dict[str, Problem]]:
+    """The amount to quote and what is wrong with it. Itemised (a call-out fee or labour given), the quote is
+    their sum plus the charged parts, so the printed form adds up; an amount typed as well must equal it.
+    Not itemised, the amount alone is the quote, as before the items existed."""
+    if callout is None and labour is None:
+        if amount is None:
+            return None, {"amount": Problem("required", _("Enter the fee, or the call-out fee and labour."))}
+        return amount, quote_problems(amount=amount, fee=fee)
+    for field, value in (("callout_fee", callout), ("labour_fee", labour)):
+        if value is not None and value < 0:
+            return None, {field: Problem("invalid", _("A fee cannot be negative."))}
+    total = money((callout or 0) + (labour or 0) + fee.charged_parts_total)
+    if amount is not None and amount != total:
+        return total, {"amount": Problem("amount_not_items", _(
+            "Call-out fee, labour and charged parts add up to %(total)s: quote that, or leave the total empty.")
+            % {"total": total})}
+    return total, {}
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    kind: str  # callout / part / labour / other
+    label: str
+    amount: Decimal
+    quantity: int = 1
+    unit_price: Decimal | None = None
+
+
+def fee_lines(*, quote: Decimal | None, callout: Decimal | None, labour: Decimal | None,
+              charged_parts: list[tuple[str, int, Decimal]], note: str = "") -> list[FeeLine]:
+    """Every fee of a visit, one per line, as the printed form lists it: call-out fee, each charged part (name,
+    quantity, unit price), labour, and "other" for the part of the quote no item explains (a quote typed as
+    one amount). The lines add up to the quote."""
+    lines = []
+    if callout is not None:
+        lines.append(FeeLine("callout", str(_("Call-out fee")), money(callout)))
+    for name, quantity, unit_price in charged_parts:
+        lines.append(FeeLine("part", name, money(unit_price * quantity), quantity, money(unit_price)))
+    if labour is not None:
+        lines.append(FeeLine("labour", str(_("Labour")), money(labour)))
+    rest = money((quote or 0) - sum((line.amount for line in lines), Decimal("0")))
+    if rest > 0:
+        lines.append(FeeLine("other", note or str(_("Other")), rest))
+    return lines
+
+
 def approval_problems(*, amount: Decimal, customer_name: str, fee: FeeState) -> dict[str, Problem]:
     if not fee.payable:
         return {"amount": refusal("no_fee", _("There is no fee to approve: quote it first."))}

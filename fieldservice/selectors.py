@@ -11,7 +11,9 @@ from tickets.selectors import tickets_visible_to
 from .choices import OPEN_WORK_ORDER
 from .models import WorkOrder, WorkOrderPart
 
-DETAIL_RELATED = ("ticket", "ticket__customer", "ticket__device", "ticket__engineer", "engineer")
+# With the ticket's 三包 decision (a string path, no import of warranty): the work order shows it, no extra query.
+DETAIL_RELATED = ("ticket", "ticket__customer", "ticket__device", "ticket__engineer", "ticket__warranty_decision",
+                  "engineer")
 
 
 def work_orders_visible_to(*, user) -> QuerySet[WorkOrder]:

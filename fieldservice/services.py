@@ -191,17 +191,25 @@ def work_order_part_remove(*, work_order: WorkOrder, actor, part_id: int) -> Wor
     return _apply(work_order=work_order, step="remove_part", actor=actor, data=data)
 
 
-def work_order_quote(*, work_order: WorkOrder, actor, amount: Decimal, note: str = "") -> WorkOrder:
-    """有偿服务: tell the customer the fee. A new quote needs a new approval."""
+def work_order_quote(*, work_order: WorkOrder, actor, amount: Decimal | None = None, note: str = "",
+                     callout_fee: Decimal | None = None, labour_fee: Decimal | None = None) -> WorkOrder:
+    """有偿服务: tell the customer the fee — one amount, or its items (call-out fee, labour; the charged parts
+    are added), stored so the printed form lists each. A new quote needs a new approval."""
     _begin(work_order=work_order, step="quote", actor=actor)
     if work_order.fee_receipt_number:
         raise ApplicationError(_("The fee has been paid (receipt %(receipt)s); it cannot change.")
                                % {"receipt": work_order.fee_receipt_number}, code="fee_paid", field="amount")
-    amount = rules.money(amount)
-    raise_first(rules.quote_problems(amount=amount, fee=fee_state(work_order=work_order)))
+    callout = None if callout_fee is None else rules.money(callout_fee)
+    labour = None if labour_fee is None else rules.money(labour_fee)
+    amount, problems = rules.quote_total(amount=None if amount is None else rules.money(amount), callout=callout,
+                                         labour=labour, fee=fee_state(work_order=work_order))
+    raise_first(problems)
+    data = {"amount": str(amount)}
+    if callout is not None or labour is not None:
+        data.update(callout_fee=None if callout is None else str(callout), labour_fee=None if labour is None else str(labour))
     return _apply(work_order=work_order, step="quote", actor=actor, note=(note or "").strip(), changes={
-        "fee_quote": amount, "fee_note": (note or "").strip()[:200], "fee_approved_amount": None,
-        "fee_approved_by": "", "fee_approved_at": None}, data={"amount": str(amount)})
+        "fee_quote": amount, "fee_note": (note or "").strip()[:200], "fee_callout": callout, "fee_labour": labour,
+        "fee_approved_amount": None, "fee_approved_by": "", "fee_approved_at": None}, data=data)
 
 
 def work_order_approve_fee(*, work_order: WorkOrder, actor, amount: Decimal, customer_name: str) -> WorkOrder:

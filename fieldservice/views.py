@@ -12,7 +12,7 @@ from core.roles import Role, user_has_role
 from tickets.selectors import ticket_get_for_user
 
 from . import forms as f
-from . import selectors, services
+from . import rules, selectors, services
 from .workflow import STEP_ROLES, allowed_steps
 
 STAFF = (Role.RECEPTION, Role.ENGINEER, Role.MANAGER)
@@ -44,7 +44,8 @@ def _initial(work_order, step: str) -> dict:
                 "opened_before": _yes_no_initial(work_order.opened_before),
                 "within_warranty": _yes_no_initial(work_order.within_warranty)}
     if step == "quote" and work_order.fee_quote is not None:
-        return {"amount": work_order.fee_quote, "note": work_order.fee_note}
+        return {"amount": work_order.fee_quote, "note": work_order.fee_note, "callout_fee": work_order.fee_callout,
+                "labour_fee": work_order.fee_labour}
     if step == "reschedule":
         return {"window_start": work_order.window_start, "window_end": work_order.window_end}
     return {}
@@ -130,9 +131,17 @@ def work_order_create_view(request, ticket_number: str):
 def work_order_print_view(request, number: str):
     """现场服务记录单: the paper the customer signs, ready for the browser's print dialog."""
     work_order = selectors.work_order_get_for_user(user=request.user, number=number)
+    parts = selectors.work_order_parts(work_order=work_order)
     return render(request, "fieldservice/print.html", {
         "work_order": work_order, "ticket": work_order.ticket, "fee": services.fee_state(work_order=work_order),
-        "parts": selectors.work_order_parts(work_order=work_order)})
+        "parts": parts, "fee_lines": fee_lines_of(work_order, parts)})
+
+
+def fee_lines_of(work_order, parts) -> list:
+    """The printed form's fee table: every stored fee, one per line (fieldservice.rules.fee_lines)."""
+    charged = [(f"{p.name} {p.spec}".strip(), p.quantity, p.unit_price) for p in parts if p.charged]
+    return rules.fee_lines(quote=work_order.fee_quote, callout=work_order.fee_callout, labour=work_order.fee_labour,
+                           charged_parts=charged, note=work_order.fee_note)
 
 
 def ticket_panel_context(*, request, ticket) -> dict:

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from .choices import STEP_ORDER, SlaEventKind, Step
+from .choices import STEP_ORDER, ClockState, SlaEventKind, Step
 from .display import ClockLine, clock_line
 from .models import CalendarYear, Notification, SlaClock, WorkingCalendar
 
@@ -34,6 +34,26 @@ def started_clocks_in_order(clocks: Iterable) -> list:
 def ticket_clock_lines(*, ticket, now: datetime) -> list[ClockLine]:
     """The ticket page's clocks with their text and colour (one query, or none if prefetched)."""
     return [clock_line(clock, now) for clock in started_clocks_in_order(ticket.sla_clocks.all())]
+
+
+@dataclass(frozen=True)
+class DueClock:
+    """The step a ticket owes next, for a queue card: "工程师回复 · 剩余 23 小时 59 分" (or paused)."""
+
+    step: str  # the step's label
+    due_at: datetime | None
+    paused: bool
+
+
+def due_clock(clocks: Iterable) -> DueClock | None:
+    """Of a ticket's clocks (models or clocks_by_ticket rows), the owed one due first: started, not met, not
+    cancelled; a running one before a paused one (Ticket.next_due_at counts only running clocks)."""
+    owed = [c for c in clocks if c.started_at is not None and c.met_at is None and c.due_at is not None
+            and c.state != ClockState.CANCELLED]
+    if not owed:
+        return None
+    clock = min(owed, key=lambda c: (c.state == ClockState.PAUSED, c.due_at, STEP_ORDER[c.step]))
+    return DueClock(step=str(Step(clock.step).label), due_at=clock.due_at, paused=clock.state == ClockState.PAUSED)
 
 
 def clocks_by_ticket(*, ticket_ids: Iterable[int]) -> dict[int, list]:

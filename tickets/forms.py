@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import BoundedDateFormField, ImeiFormField, PhoneFormField, TypedPastDateFormField
@@ -11,6 +12,8 @@ from core.widgets import InitialsSelect, QuickDateInput, QuickSelect, QuickTextI
 from . import hooks
 from .choices import Channel, Kind, Priority, ProductCategory, Status
 from .customers import NamePolicy
+from .engineering.rules import engineer_suggested
+from .engineering.selectors import engineer_load, engineers_with_load
 from .intake import intake_device_errors
 from .selectors import AGEING_BUCKETS, SLA_OUTCOMES, SLA_STEPS, engineers_active
 
@@ -181,18 +184,62 @@ class PreprocessForm(BootstrapMixin, forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class LoadedChoiceIterator(ListedChoiceIterator):
+    """The options of the dispatch select: every engineer with their load, from the field's one query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for user in self.field.loads():
+            yield self.choice(user)
+
+
+class LoadedEngineerChoiceField(EngineerChoiceField):
+    """Each engineer with their open tickets and nearest due time beside the name, the suggested one marked
+    (issue 15 §10). Lazy: the load query runs only when the select is drawn, and once — a detail page
+    whose ticket cannot be dispatched asks nothing. Validation still looks up the plain queryset."""
+
+    iterator = LoadedChoiceIterator
+
+    def loads(self) -> list:
+        if getattr(self, "_loads", None) is None:
+            self._loads = list(engineers_with_load())
+            self._suggested = engineer_suggested([engineer_load(u) for u in self._loads])
+        return self._loads
+
+    def suggested_id(self) -> int | None:
+        self.loads()
+        return self._suggested
+
+    def label_from_instance(self, user) -> str:
+        label = super().label_from_instance(user)
+        if not hasattr(user, "open_count"):
+            return label
+        parts = [label, _("%(count)d open") % {"count": user.open_count}]
+        if user.nearest_due_at is not None:
+            parts.append(_("due %(time)s") % {"time": f"{timezone.localtime(user.nearest_due_at):%m-%d %H:%M}"})
+        if user.pk == self._suggested:
+            parts.append(str(_("suggested")))
+        return " · ".join(str(p) for p in parts)
+
+
 class DispatchForm(BootstrapMixin, forms.Form):
-    engineer = EngineerChoiceField(label=_("Engineer"), queryset=None)
+    engineer = LoadedEngineerChoiceField(label=_("Engineer"), queryset=None)
     note = forms.CharField(label=_("Note"), required=False, max_length=settings.NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 2}))
+    preselect = True  # the suggested engineer is chosen already; the desk only confirms or picks another
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["engineer"].queryset = engineers_active()
+        field = self.fields["engineer"]
+        field.queryset = engineers_active()
+        if self.preselect:
+            self.initial.setdefault("engineer", field.suggested_id)  # a callable: evaluated only when drawn
 
 
 class ReassignForm(DispatchForm):
     note = forms.CharField(label=_("Reason"), max_length=settings.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    preselect = False  # a reassignment is a decision about this ticket: the loads inform it, nothing is chosen
 
 
 class NoteForm(BootstrapMixin, forms.Form):

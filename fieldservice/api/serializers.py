@@ -33,7 +33,8 @@ class WorkOrderOutput(serializers.ModelSerializer):
         fields = ("number", "ticket", "status", "status_display", "engineer", "address", "contact_name",
                   "contact_phone", "window_start", "window_end", "departed_at", "arrived_at", "heard", "seen",
                   "checked", "opened_before", "within_warranty", "inspected_at", "fix", "old_parts_taken_back",
-                  "work_done_at", "fee_quote", "fee_note", "fee_approved_amount", "fee_approved_by",
+                  "work_done_at", "fee_quote", "fee_note", "fee_callout", "fee_labour", "fee_approved_amount",
+                  "fee_approved_by",
                   "fee_approved_at", "fee_receipt_number", "customer_name", "confirmed_at", "customer_satisfied",
                   "customer_comment", "cancel_reason", "parts", "created_at", "updated_at", "version")
 
@@ -83,7 +84,10 @@ class PartInput(serializers.Serializer):
 
 
 class QuoteInput(serializers.Serializer):
-    amount = serializers.DecimalField(**MONEY)
+    amount = serializers.DecimalField(allow_null=True, default=None, **MONEY,
+                                      help_text="The total; omitted, call-out fee + labour + charged parts.")
+    callout_fee = serializers.DecimalField(allow_null=True, default=None, **MONEY)
+    labour_fee = serializers.DecimalField(allow_null=True, default=None, **MONEY)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

@@ -2,7 +2,7 @@
 from django import template
 from django.utils import timezone
 
-from sla.selectors import notifications_unread_for, ticket_clock_lines
+from sla.selectors import due_clock, notifications_unread_for, ticket_clock_lines
 from tickets.display import due_tone
 
 register = template.Library()
@@ -12,6 +12,14 @@ register = template.Library()
 def sla_clock_lines(ticket):
     """The ticket's started clocks in SOP order with their text and colour (one query, or none if prefetched)."""
     return ticket_clock_lines(ticket=ticket, now=timezone.now())
+
+
+@register.simple_tag
+def sla_due_clock(ticket):
+    """The step the ticket owes next and its due time (queue cards): from the clocks the page loaded with the
+    rows (tickets.selectors.load_row_extensions → `listed_clocks`), else one query."""
+    listed = getattr(ticket, "listed_clocks", None)
+    return due_clock(ticket.sla_clocks.all() if listed is None else listed)
 
 
 @register.filter

@@ -2,8 +2,9 @@
 
 Each function returns {field: Problem}; forms and serializers show them all at once, services raise
 the first (tickets/engineering/services.py). "today" and the size limit are arguments, never read here."""
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -96,3 +97,26 @@ def note_problems(*, note: str, limit: int) -> dict[str, Problem]:
 
 def reason_problems(*, reason: str, limit: int, message) -> dict[str, Problem]:
     return _collect(reason=_required(reason, message) or _too_long(reason, limit))
+
+
+# ---- dispatch: whom to suggest -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EngineerLoad:
+    """An engineer's open work as the dispatch panel shows it (tickets.engineering.selectors.engineers_with_load)."""
+
+    engineer_id: int
+    name: str
+    open_count: int
+    last_assigned_at: datetime | None  # latest dispatch among the open tickets; None: nothing open
+
+
+def engineer_suggested(loads: Sequence[EngineerLoad]) -> int | None:
+    """The engineer to preselect: the least open work first; among equals, round robin — who was given a
+    ticket least recently (nothing open counts as longest ago), then by name so the choice is stable.
+    Engineers carry no product skills in the model, so the product category does not narrow the choice."""
+    if not loads:
+        return None
+    first = min(loads, key=lambda e: (e.open_count, e.last_assigned_at is not None,
+                                      e.last_assigned_at or datetime.min, e.name, e.engineer_id))
+    return first.engineer_id

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.durations import countdown_text
 from core.templatetags.desk import person
 from tickets.display import due_tone
 from tickets.models import Ticket
@@ -40,11 +41,16 @@ def _due_cell(due, now) -> str:
     if due is None:
         return "—"
     tone, local = due_tone(due, now), timezone.localtime(due)
+    # "剩余 2 小时 5 分" / "超时 37 分钟" beside the instant, as the queue and the clocks read (core.durations).
+    # data-countdown / data-due-tone: static/js/live.js ticks the text and the colour each minute, no request.
+    left = (f' <small class="text-nowrap" data-testid="due-countdown" data-countdown data-due="{local.isoformat()}">'
+            f'{escape(countdown_text(due, now))}</small>')
     if tone == "danger":
         return (f'<time datetime="{local.isoformat()}" class="text-danger fw-semibold" data-testid="due-danger">'
-                f'<i class="bi bi-alarm"></i> {local:%m-%d %H:%M}</time>')
-    return (f'<time datetime="{local.isoformat()}" class="text-{tone}" data-testid="due-{tone}">'
-            f'{local:%m-%d %H:%M}</time>')
+                f'<i class="bi bi-alarm"></i> {local:%m-%d %H:%M}</time>{left}')
+    return (f'<time datetime="{local.isoformat()}" class="text-{tone}" data-testid="due-{tone}" '
+            f'data-due-tone="text-" data-due="{local.isoformat()}">'
+            f'{local:%m-%d %H:%M}</time>{left}')
 
 
 # `selectable` (the desk's list): a checkbox per row, tied to the bulk bar's form, and a focusable row that
