@@ -9,6 +9,7 @@ from tickets.choices import Kind
 
 from . import rules
 from .choices import CallbackKind, CallbackOutcome
+from .selectors import DeskFilters
 
 SCORE_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -79,3 +80,17 @@ def complaint_promise_errors(cleaned) -> dict[str, str]:
     if promised is not None and cleaned.get("kind") == Kind.COMPLAINT and promised <= timezone.now():
         return {"promised_answer_at": _("The promised answer time must be in the future.")}
     return {}
+
+
+class CallbackDeskFilterForm(forms.Form):
+    """The desk's filters, read from the URL (GET) so a filtered page can be bookmarked or shared."""
+
+    due = forms.BooleanField(label=_("Due now"), required=False)
+    retries = forms.BooleanField(label=_("Retries"), required=False)
+    engineer = forms.IntegerField(label=_("Solved by"), required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def filters(self) -> DeskFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return DeskFilters(due_now=bool(data.get("due")), retries=bool(data.get("retries")),
+                           engineer_id=data.get("engineer"))

@@ -97,3 +97,40 @@ def scripts_for(context: CallContext) -> dict[str, tuple[Script, ...]]:
     # Fill every script, not only the opening: the complaint script says "{promise}" to the customer.
     return {"first": first, "suggested": tuple(_fill(s) for s in suggested),
             "other": tuple(_fill(s) for s in other), "closing": (CLOSING,)}
+
+
+# --- the desk's one script panel (issue 15 §5): the scripts once per page, not once per card ----------------
+
+PERIODIC_OPENING_PANEL = Script("opening_periodic", _("Opening (periodic callback)"), PERIODIC_OPENING.when,
+                                PERIODIC_OPENING.lines)
+PLACEHOLDERS = ("{customer}", "{subject}")
+
+
+def desk_panel(*, periodic: bool) -> tuple[Script, ...]:
+    """Every script in the order of a call, placeholders kept: the page fills in the customer and product of
+    the card in focus. The periodic opening only when the page lists a periodic callback."""
+    openings = (OPENING, PERIODIC_OPENING_PANEL) if periodic else (OPENING,)
+    return (*openings, SATISFACTION, *(_fill(s) for s in SITUATIONAL), CLOSING)
+
+
+def line_parts(line: str) -> tuple[tuple[str, str], ...]:
+    """("text", "…") and ("customer" | "subject", "") pieces of a script line, for the template to mark
+    where the focused card's values go."""
+    parts: list[tuple[str, str]] = []
+    rest = line
+    while rest:
+        hits = [(rest.find(p), p) for p in PLACEHOLDERS if p in rest]
+        if not hits:
+            parts.append(("text", rest))
+            break
+        at, placeholder = min(hits)
+        if at:
+            parts.append(("text", rest[:at]))
+        parts.append((placeholder.strip("{}"), ""))
+        rest = rest[at + len(placeholder):]
+    return tuple(parts)
+
+
+def suggested_keys(context: CallContext) -> tuple[str, ...]:
+    """The situations likely on this call (scripts_for's `suggested`), for the card to point at."""
+    return tuple(s.key for s in scripts_for(context)["suggested"])

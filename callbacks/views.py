@@ -1,6 +1,7 @@
 """The callback desk (reception, managers) and the manager's list of flagged callbacks and complaints."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,15 +10,21 @@ from django.views.decorators.http import require_GET, require_POST
 from core.decorators import role_required
 from core.errors import ApplicationError
 from core.roles import Role, user_has_role
-from tickets.choices import Kind
+from tickets.choices import Kind, SolutionKind
 from tickets.selectors import ticket_get_for_user
 
 from . import selectors, services
 from .complaints import complaint_promise
-from .forms import CallbackOutcomeForm, ComplaintPromiseForm
-from .scripts import CallContext, scripts_for
+from .forms import SCORE_FIELDS, CallbackDeskFilterForm, CallbackOutcomeForm, ComplaintPromiseForm
+from .scripts import SITUATIONAL, CallContext, desk_panel, line_parts, suggested_keys
 
 DESK = (Role.RECEPTION, Role.MANAGER)
+
+
+PAGE_SIZE = 25  # issue 15: a desk page the caller works through; 50 full cards weighed 474 KB
+SITUATION_TITLES = {s.key: s.title for s in SITUATIONAL}
+SOLUTION_KINDS = dict(SolutionKind.choices)
+COMPLAINT_PREFIX = "__p__"  # replaced by the card's form prefix when the shared complaint fields are copied in
 
 
 def _subject(callback) -> str:
@@ -34,15 +41,51 @@ def _row(callback, form=None) -> dict:
         failed_before=getattr(callback, "failed_before", False),
         has_complaint=getattr(callback, "has_complaint", False),
         periodic=callback.ticket_id is None)
-    return {"cb": callback, "scripts": scripts_for(context),
-            "form": form or CallbackOutcomeForm(kind=callback.kind, prefix=f"cb{callback.pk}")}
+    kind = getattr(callback, "solution_kind", None)
+    form = form or CallbackOutcomeForm(kind=callback.kind, prefix=f"cb{callback.pk}")
+    return {"cb": callback, "subject": context.subject, "solution_kind": SOLUTION_KINDS.get(kind, ""),
+            "suggested": [(key, SITUATION_TITLES[key]) for key in suggested_keys(context)],
+            "form": form, "scores": [form[name] for name in SCORE_FIELDS]}
+
+
+def _panel(rows) -> list[dict]:
+    periodic = any(row["cb"].ticket_id is None for row in rows)
+    return [{"key": s.key, "title": s.title, "when": s.when, "lines": [line_parts(line) for line in s.lines]}
+            for s in desk_panel(periodic=periodic)]
+
+
+def _desk(request, *, refused=None, status: int = 200):
+    """The desk page. `refused`: (callback, form) of a call not recorded without htmx, shown first with
+    its errors."""
+    filter_form = CallbackDeskFilterForm(request.GET)
+    filters, now = filter_form.filters(), timezone.now()
+    counts = selectors.callback_desk_counts(user=request.user, now=now, filters=filters)
+    paginator = Paginator(selectors.callback_desk_list(user=request.user, now=now, filters=filters), PAGE_SIZE)
+    paginator.count = counts.total  # counted above with the same filters: no second COUNT(*)
+    page = paginator.get_page(filter_form.cleaned_data.get("page") if filter_form.is_valid() else 1)
+    solvers = {person.pk: person for person, _n in counts.engineers}
+    rows = []
+    for cb in page.object_list:
+        cb.solver = solvers.get(cb.solver_id)
+        rows.append(_row(cb))
+    if refused is not None:
+        callback, form = refused
+        rows = [_row(callback, form)] + [row for row in rows if row["cb"].pk != callback.pk]
+    if not filter_form.is_valid():
+        status = 400
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "callbacks/desk.html", {
+        "rows": rows, "page": page, "counts": counts, "filters": filters, "filter_form": filter_form,
+        "query": query.urlencode(), "panel": _panel(rows), "due_soon_minutes": selectors.DUE_SOON_MINUTES,
+        "first": rows[0] if rows else None, "now": now,
+        "complaint_form": CallbackOutcomeForm(prefix=COMPLAINT_PREFIX)}, status=status)
 
 
 @require_GET
 @role_required(*DESK)
 def callback_desk_view(request):
-    callbacks = selectors.callbacks_due(user=request.user, now=timezone.now())[:200]
-    return render(request, "callbacks/desk.html", {"rows": [_row(cb) for cb in callbacks], "now": timezone.now()})
+    return _desk(request)
 
 
 def _apply_errors(form, exc) -> None:
@@ -74,9 +117,7 @@ def callback_record_view(request, pk: int):
         done = selectors.callback_get_for_user(user=request.user, pk=pk)
         return render(request, "callbacks/_card_done.html", {"cb": done})
     if not request.htmx:
-        rows = [_row(cb) for cb in selectors.callbacks_due(user=request.user, now=timezone.now())[:200]]
-        rows = [_row(callback, form) if row["cb"].pk == callback.pk else row for row in rows]
-        return render(request, "callbacks/desk.html", {"rows": rows, "now": timezone.now()}, status=400)
+        return _desk(request, refused=(callback, form), status=400)
     messages.error(request, _("Not recorded: see the form."))
     return render(request, "callbacks/_card.html", {"row": _row(callback, form), "now": timezone.now()})
 
