@@ -1,6 +1,8 @@
 """Policy is data: the KPI weights and period, and the supervisors' ratings, edited by managers."""
 from django.contrib import admin
 
+from tickets.selectors import engineers_active
+
 from .models import ExportJob, KpiPolicy, SupervisorRating
 
 
@@ -16,6 +18,11 @@ class SupervisorRatingAdmin(admin.ModelAdmin):
     list_filter = ("period_start", "scale")
     exclude = ("by",)
     autocomplete_fields = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "engineer":  # only engineers are rated (issue 15): not the desk, partners or admins
+            kwargs["queryset"] = engineers_active()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         obj.by = request.user  # who rated is whoever entered it, never typed in

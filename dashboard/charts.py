@@ -54,6 +54,8 @@ def for_page(figures: dict) -> dict:
                                     line_label=_("on time")),
         "registered_total": sum(b["registered"] for b in figures["trend"]),
         "on_time_pct": pct(met, met + breached),
+        "met_total": met, "breached_total": breached,
+        "open_breached_total": sum(s.open_breached for s in figures["steps"]),
         "backlog_rows": backlog_rows, "backlog_totals": column_totals, "backlog_total": sum(column_totals),
         "bucket_labels": [_("< 1 h"), _("< 4 h"), _("< 24 h"), _("< 3 days"), _("older")],
         "breaches_href": tickets_url(f, sla_outcome="open_breach"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -65,14 +65,13 @@ def open_breach_q(prefix: str = "") -> Q:
                 f"{prefix}cancelled_at__isnull": True})
 
 
-def breaches_qs(f: Filters, *, today: date):
-    """The clocks the page counts as breached: settled breached in the period (done late, or stopped after the
-    breach) and, when the period includes today, the breaches still open now. A cancelled ticket's clocks are
-    neither met nor breached (issue 14): not here either."""
+def breaches_qs(f: Filters):
+    """The clocks the page counts as breached in the period: settled breached in it (done late, or stopped
+    after the breach) and those still open that fell due in it. A cancelled ticket's clocks are neither met
+    nor breached (issue 14): not here either."""
     start, end = _period(f)
-    counted = Q(state=ClockState.BREACHED, settled__gte=start, settled__lt=end)
-    if f.date_from <= today <= f.date_to:
-        counted |= open_breach_q()
+    counted = (Q(state=ClockState.BREACHED, settled__gte=start, settled__lt=end)
+               | (open_breach_q() & Q(due_at__gte=start, due_at__lt=end)))
     return (SlaClock.objects.annotate(settled=Coalesce("met_at", "cancelled_at"))
             .filter(_prefix_q(f.ticket_q(), "ticket__")).filter(counted).exclude(state=ClockState.CANCELLED))
 
@@ -113,7 +112,7 @@ def _breach_export(f: Filters, now: datetime) -> tuple[list[Column], Iterator[li
                Column(_("Engineer")), Column(_("Partner")), Column(_("Kind")), Column(_("Priority"))]
     step, kind, priority = labels(Step), labels(Kind), labels(Priority)
     done_late, stopped, still_open = _("Done late"), _("Stopped after the breach"), _("Overdue, still open")
-    qs = breaches_qs(f, today=timezone.localdate(now)).order_by("due_at", "id")
+    qs = breaches_qs(f).order_by("due_at", "id")
     values = qs.values_list("ticket__number", "step", "round", "due_at", "met_at", "cancelled_at",
                             "ticket__engineer__last_name", "ticket__engineer__first_name",
                             "ticket__engineer__username", "ticket__partner__name", "ticket__kind", "ticket__priority")

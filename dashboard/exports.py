@@ -1,101 +1,27 @@
 """Exports of tickets, breaches and per-engineer KPI with the dashboard's filters, as CSV or Excel.
 
-Rows come from `.iterator(chunk_size=2000)` and are written as they come: a CSV streams to the browser
-(StreamingHttpResponse) or to a file; an Excel file is written by openpyxl in write_only mode (rows
+What goes in (columns, labels, rows) is dashboard/export_rows.py, one spec for both formats; this module
+writes it. Rows come from `.iterator(chunk_size=2000)` and are written as they come: a CSV streams to the
+browser (StreamingHttpResponse) or to a file; an Excel file is written by openpyxl in write_only mode (rows
 go to a temporary file, never held as cells), so memory stays flat for a year of tickets."""
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.roles import Role, user_has_role
-from sla.choices import ClockState
-from sla.clockmath import minutes_overdue
-from sla.models import SlaClock
-from tickets.models import Ticket
 
-from .choices import ExportKind
-from .filters import Filters
+from .export_rows import DATETIME, Column, breaches_qs, iter_rows, tickets_qs  # noqa: F401  (the exports' API)
 from .models import ExportJob
-from .rollup import _prefix_q, day_bounds
 
-CHUNK = 2000
 PROGRESS_EVERY = 5000
 DIRECT_CSV_LIMIT = 20000  # above this the page offers a background export instead
-
-
-def _t(value: datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def _period(f: Filters) -> tuple[datetime, datetime]:
-    return day_bounds(f.date_from)[0], day_bounds(f.date_to)[1]
-
-
-def tickets_qs(f: Filters):
-    start, end = _period(f)
-    return Ticket.objects.filter(f.ticket_q(), created_at__gte=start, created_at__lt=end)
-
-
-def breaches_qs(f: Filters):
-    start, end = _period(f)
-    # A cancelled ticket's clocks are neither met nor breached (issue 14): not in the breach list either.
-    return SlaClock.objects.filter(_prefix_q(f.ticket_q(), "ticket__"), breached_at__gte=start,
-                                   breached_at__lt=end).exclude(state=ClockState.CANCELLED)
-
-
-TICKET_FIELDS = ("number", "created_at", "status", "kind", "channel", "priority", "device__category",
-                 "engineer__username", "partner__code", "preprocessed_at", "dispatched_at", "replied_at", "solved_at",
-                 "called_back_at", "closed_at")
-
-
-def ticket_rows() -> tuple[list[str], Callable[[tuple], list]]:
-    header = [_("Number"), _("Registered"), _("Status"), _("Kind"), _("Channel"), _("Priority"), _("Category"),
-              _("Engineer"), _("Partner"), _("Pre-processed"), _("Dispatched"), _("Replied"), _("Solved"),
-              _("Called back"), _("Closed")]
-
-    def row(values: tuple) -> list:
-        return [v if not isinstance(v, datetime) else _t(v) for v in values]
-
-    return header, row
-
-
-def iter_rows(kind: str, f: Filters, *, now: datetime | None = None) -> tuple[list[str], Iterator[list], int]:
-    """(header, rows, total) — total from one COUNT so progress can be shown; rows are lazy."""
-    now = now or timezone.now()
-    if kind == ExportKind.TICKETS:
-        qs = tickets_qs(f).order_by("created_at", "id")
-        header, row = ticket_rows()
-        return header, (row(v) for v in qs.values_list(*TICKET_FIELDS).iterator(chunk_size=CHUNK)), qs.count()
-    if kind == ExportKind.BREACHES:
-        qs = breaches_qs(f).order_by("breached_at", "id")
-        header = [_("Number"), _("Step"), _("Round"), _("Due"), _("Done"), _("Minutes overdue"), _("Engineer"),
-                  _("Kind"), _("Priority")]
-        values = qs.values_list("ticket__number", "step", "round", "due_at", "met_at", "ticket__engineer__username",
-                                "ticket__kind", "ticket__priority")
-
-        def rows():
-            for number, step, rnd, due, met, eng, kind_, prio in values.iterator(chunk_size=CHUNK):
-                yield [number, step, rnd, _t(due), _t(met), minutes_overdue(due, met or now), eng or "", kind_, prio]
-
-        return header, rows(), qs.count()
-    if kind == ExportKind.KPI:
-        from .selectors import dashboard_figures  # the same numbers the page shows
-
-        figures = dashboard_figures(filters=f, now=now)
-        header = [_("Engineer"), _("Open"), _("Dispatched today"), _("Replies on time"), _("Replies"),
-                  _("Solutions on time"), _("Solutions"), _("Reopened after a failed callback"),
-                  _("Average satisfaction"), _("KPI"), _("How")]
-        rows = [[e.name, e.open, e.dispatched_today, e.replies_met, e.replies_total, e.solutions_met,
-                 e.solutions_total, e.reopened, e.satisfaction if e.satisfaction is not None else "",
-                 e.kpi.score if e.kpi and e.kpi.score is not None else "", e.kpi.formula if e.kpi else ""]
-                for e in figures["engineers"]]
-        return header, iter(rows), len(rows)
-    raise ValueError(kind)
+XLSX_DATETIME = "yyyy-mm-dd hh:mm"
+XLSX_DATE = "yyyy-mm-dd"
 
 
 class _Echo:
@@ -105,6 +31,7 @@ class _Echo:
 
 # OWASP's CSV-injection rule: a text cell starting with one of these is a formula (or becomes one) in
 # Excel and LibreOffice — a customer's name "=HYPERLINK(…)" must stay text. A leading quote keeps it text.
+# Only text is guarded: a number is written as a number (in the CSV too: "-5" minutes is not a formula).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -114,33 +41,67 @@ def neutralise(value):
     return value
 
 
-def _safe_row(row) -> list:
-    return [neutralise(value) for value in row]
+def csv_value(value) -> str:
+    """A typed value as CSV text: local time to the minute, numbers as written, guarded text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    return neutralise(str(value))
 
 
-def csv_stream(header: list[str], rows: Iterator[list]) -> Iterator[str]:
+def _headers(columns: list[Column | str]) -> list[str]:
+    return [neutralise(getattr(c, "header", c)) for c in columns]
+
+
+def csv_stream(columns: list[Column], rows: Iterator[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # Excel opens a UTF-8 CSV with Chinese text correctly only with a BOM
-    yield writer.writerow(_safe_row(header))
+    yield writer.writerow(_headers(columns))
     for row in rows:
-        yield writer.writerow(_safe_row(row))
+        yield writer.writerow([csv_value(v) for v in row])
 
 
-def _cell(value):
-    from decimal import Decimal
+def xlsx_cells(ws, row: list) -> list:
+    """Typed cells: a datetime is a real Excel date (Beijing local time, naive: Excel has no time zones) with
+    a number format, a Decimal a number; text is guarded against formulas."""
+    from openpyxl.cell import WriteOnlyCell
 
-    return float(value) if isinstance(value, Decimal) else neutralise(value)
+    out = []
+    for value in row:
+        if isinstance(value, datetime):
+            cell = WriteOnlyCell(ws, value=timezone.localtime(value).replace(tzinfo=None))
+            cell.number_format = XLSX_DATETIME
+            value = cell
+        elif isinstance(value, date):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = XLSX_DATE
+            value = cell
+        elif isinstance(value, Decimal):
+            value = float(value)
+        else:
+            value = neutralise(value)
+        out.append(value)
+    return out
 
 
-def write_xlsx(path: str, header: list[str], rows: Iterator[list], *, on_row: Callable[[int], None] | None = None) -> int:
+def write_xlsx(path: str, columns: list[Column], rows: Iterator[list], *,
+               on_row: Callable[[int], None] | None = None) -> int:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
-    ws.append(_safe_row(header))
+    for index, column in enumerate(columns):  # wide enough for "2026-03-02 09:15" instead of "########"
+        if getattr(column, "kind", None) == DATETIME:
+            ws.column_dimensions[_letter(index)].width = 17
+    ws.append(_headers(columns))
     n = 0
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        ws.append(xlsx_cells(ws, row))
         n += 1
         if on_row and n % PROGRESS_EVERY == 0:
             on_row(n)
@@ -148,14 +109,21 @@ def write_xlsx(path: str, header: list[str], rows: Iterator[list], *, on_row: Ca
     return n
 
 
-def write_csv(path: str, header: list[str], rows: Iterator[list], *, on_row: Callable[[int], None] | None = None) -> int:
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def write_csv(path: str, columns: list[Column], rows: Iterator[list], *,
+              on_row: Callable[[int], None] | None = None) -> int:
     n = 0
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write("\ufeff")
         writer = csv.writer(out)
-        writer.writerow(_safe_row(header))
+        writer.writerow(_headers(columns))
         for row in rows:
-            writer.writerow(_safe_row(row))
+            writer.writerow([csv_value(v) for v in row])
             n += 1
             if on_row and n % PROGRESS_EVERY == 0:
                 on_row(n)

@@ -86,16 +86,21 @@ class Filters:
 
     @classmethod
     def from_dict(cls, data: dict) -> Filters:
-        """Back from ExportJob.filters (JSON)."""
+        """Back from ExportJob.filters (JSON). Jobs stored before issue 15 say partner_id / engineer_id."""
         values = dict(data)
         values["date_from"] = date.fromisoformat(values["date_from"])
         values["date_to"] = date.fromisoformat(values["date_to"])
+        for name in ("partner", "engineer"):
+            if name in values:
+                values[f"{name}_id"] = values.pop(name)
         return cls(**values)
 
     def as_dict(self) -> dict:
+        """The form's own field names (engineer, partner), so the export links and the stored job read back as
+        the filters the page applied: an `engineer_id` the form never reads silently dropped the filter."""
         return {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat(),
                 "category": self.category, "kind": self.kind, "channel": self.channel, "priority": self.priority,
-                "partner_id": self.partner_id, "engineer_id": self.engineer_id, "trend": self.trend}
+                "partner": self.partner_id, "engineer": self.engineer_id, "trend": self.trend}
 
     def sliced(self) -> dict[str, str]:
         values = {"kind": self.kind, "channel": self.channel, "priority": self.priority,

@@ -156,6 +156,8 @@ class ExportJob(models.Model):
     kind = models.CharField(_("what"), max_length=12, choices=ExportKind.choices)
     format = models.CharField(_("format"), max_length=5, choices=ExportFormat.choices)
     filters = models.JSONField(_("filters"), default=dict)
+    # The requester's language: the worker has no request, and the file's labels must read as the page did.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     rows = models.PositiveIntegerField(_("rows"), default=0)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from callbacks.models import Complaint
@@ -32,7 +33,8 @@ STEPS = list(Step)
 LIST_LIMIT = 25
 # What the lists show (page and API): a clock row with its ticket and engineer in full was ~60 columns,
 # ~15 of them datetimes to parse, for 4 shown.
-CLOCK_LIST_FIELDS = ("id", "step", "due_at", "ticket_id", "ticket__number", "ticket__engineer__username")
+CLOCK_LIST_FIELDS = ("id", "step", "due_at", "ticket_id", "ticket__number", "ticket__engineer__username",
+                     "ticket__engineer__last_name", "ticket__engineer__first_name")
 
 
 def percentile(hist: Counter, q: float) -> int | None:
@@ -57,8 +59,9 @@ class StepFigure:
     step: str
     label: str
     met: int = 0
-    breached: int = 0
-    hist: Counter = field(default_factory=Counter)
+    breached: int = 0  # settled breached in the period + open_breached
+    open_breached: int = 0  # overdue now, not settled: counted as breached on its due day (issue 15)
+    hist: Counter = field(default_factory=Counter)  # settled clocks only: an open one has no duration yet
 
     @property
     def total(self) -> int:
@@ -80,7 +83,8 @@ class StepFigure:
 @dataclass
 class EngineerRow:
     engineer_id: int
-    name: str = ""
+    name: str = ""  # the login (links, test ids)
+    label: str = ""  # what people read: 姓名, or the login when no name is set
     open: int = 0
     dispatched_today: int = 0
     replies_met: int = 0
@@ -106,17 +110,23 @@ def kpi_rule_for(day: date) -> tuple[KpiRule, KpiPolicy | None]:
     return KpiRule(period=policy.period, customer_weight=policy.customer_weight, min_ratings=policy.min_ratings), policy
 
 
-def kpi_for_engineers(*, day: date, engineer_ids: list[int] | None) -> dict:
-    """{engineer_id: KpiResult} for the KPI period containing `day` (unfiltered: the engineer's whole work)."""
-    rule, policy = kpi_rule_for(day)
-    start, end = period_bounds(rule.period, day)
+def kpi_for_engineers(*, start: date, end: date, engineer_ids: list[int] | None) -> dict:
+    """{engineer_id: KpiResult} over the page's period [start, end] (issue 15: the same period as every other
+    figure; unfiltered by kind etc.: the engineer's whole work). The policy is the one in force on `end`;
+    customers: the callbacks rated in the period; supervisor: the mean of the ratings of the KPI periods
+    that overlap it (a monthly rating counts for any page period touching that month)."""
+    rule, policy = kpi_rule_for(end)
+    first_period_start = period_bounds(rule.period, start)[0]
     sats = VolumeDay.objects.filter(dim="all", value="", engineer__isnull=False, day__gte=start, day__lte=end)
-    ratings = SupervisorRating.objects.filter(period_start=start)
+    ratings = SupervisorRating.objects.filter(period_start__gte=first_period_start, period_start__lte=end)
     if engineer_ids is not None:
         sats, ratings = sats.filter(engineer_id__in=engineer_ids), ratings.filter(engineer_id__in=engineer_ids)
     sat = {r["engineer_id"]: (r["s"], r["n"]) for r in sats.values("engineer_id").annotate(
         s=Sum("satisfaction_sum"), n=Sum("satisfaction_count"))}
-    supervisor = {r.engineer_id: r.score_100 for r in ratings}
+    given: dict[int, list[Decimal]] = defaultdict(list)
+    for rating in ratings:
+        given[rating.engineer_id].append(Decimal(rating.score_100))
+    supervisor = {eng: sum(scores) / len(scores) for eng, scores in given.items()}
     ids = set(sat) | set(supervisor) | set(engineer_ids or ())
     results = {eng: kpi_score(rule, satisfaction_sum=sat.get(eng, (0, 0))[0] or Decimal(0),
                               ratings=sat.get(eng, (0, 0))[1] or 0, supervisor=supervisor.get(eng))
@@ -171,10 +181,24 @@ def dashboard_figures(*, filters: Filters, now: datetime | None = None) -> dict:
         if r["engineer_id"]:
             open_by_eng[r["engineer_id"]] += r["n"]
 
-    # Open breaches, worst (longest overdue) first; the escalation's recipients next to each.
+    # Open breaches, worst (longest overdue) first; the escalation's recipients next to each. Their count per
+    # step, engineer and due day (one query, as the plain count was) also goes into the on-time rates: a
+    # breach still open counts as breached on the day it fell due, so "on time" = met / (met + breached,
+    # settled or still overdue). Once done it counts on the day it was done, like every settled step.
     breached_qs = _open_clocks(f).filter(breached_at__isnull=False)
     breaches = _clock_list(breached_qs)
-    breaches_total = breached_qs.count()
+    open_counts = list(breached_qs.order_by().values_list("step", "ticket__engineer_id", TruncDate("due_at"))
+                       .annotate(n=Count("id")))
+    breaches_total = sum(row[-1] for row in open_counts)
+    for step, eng, due_day, n in open_counts:
+        if not f.date_from <= due_day <= f.date_to:
+            continue
+        if step in steps:
+            steps[step].breached += n
+            steps[step].open_breached += n
+        by_day[due_day][1] += n  # (under an engineer filter the query already has only theirs)
+        if eng is not None:
+            eng_steps.setdefault((eng, step), [0, 0])[1] += n
     escalated_to: dict[int, list[str]] = defaultdict(list)
     for clock_id, username in Notification.objects.filter(
             event__clock_id__in=[c.pk for c in breaches], event__kind=SlaEventKind.ESCALATION).values_list(
@@ -193,15 +217,17 @@ def dashboard_figures(*, filters: Filters, now: datetime | None = None) -> dict:
     engineer_ids = sorted(set(open_by_eng) | set(eng_vol) | {e for e, _s in eng_steps})
     if f.engineer_id:
         engineer_ids = [f.engineer_id]
-    names = dict(get_user_model().objects.filter(pk__in=engineer_ids).values_list("pk", "username"))
-    kpi = kpi_for_engineers(day=f.date_to, engineer_ids=engineer_ids)
+    names = {pk: (login, f"{last}{first}".strip() or login) for pk, login, last, first in get_user_model().objects
+             .filter(pk__in=engineer_ids).values_list("pk", "username", "last_name", "first_name")}
+    kpi = kpi_for_engineers(start=f.date_from, end=f.date_to, engineer_ids=engineer_ids)
     engineers = []
     for eng in engineer_ids:
+        login, label = names.get(eng, (f"#{eng}", f"#{eng}"))
         v = eng_vol.get(eng) or {}
         rm, rb = eng_steps.get((eng, Step.FIRST_REPLY), [0, 0])
         sm, sb = eng_steps.get((eng, Step.SOLUTION), [0, 0])
         engineers.append(EngineerRow(
-            engineer_id=eng, name=names.get(eng, f"#{eng}"), open=open_by_eng.get(eng, 0),
+            engineer_id=eng, name=login, label=label, open=open_by_eng.get(eng, 0),
             dispatched_today=v.get("dispatched_today") or 0, replies_met=rm, replies_total=rm + rb,
             solutions_met=sm, solutions_total=sm + sb, reopened=v.get("reopened") or 0,
             satisfaction_sum=Decimal(v.get("sat_sum") or 0), satisfaction_count=v.get("sat_n") or 0,

@@ -8,10 +8,12 @@ from __future__ import annotations
 import tempfile
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
@@ -36,7 +38,8 @@ def _check_manager(user) -> None:
 
 
 @transaction.atomic
-def export_job_create(*, requested_by, kind: str, format: str, filters: Filters) -> ExportJob:
+def export_job_create(*, requested_by, kind: str, format: str, filters: Filters, language: str = "") -> ExportJob:
+    """`language`: the file's labels (default: the language active now, i.e. the request's)."""
     _check_manager(requested_by)
     if kind not in ExportKind.values:
         raise ApplicationError(_("Unknown export."), code="export_kind", field="kind")
@@ -44,7 +47,8 @@ def export_job_create(*, requested_by, kind: str, format: str, filters: Filters)
         raise ApplicationError(_("Unknown format."), code="export_format", field="format")
     from .tasks import export_job_run_task  # lazy: tasks imports this module
 
-    job = ExportJob.objects.create(requested_by=requested_by, kind=kind, format=format, filters=filters.as_dict())
+    job = ExportJob.objects.create(requested_by=requested_by, kind=kind, format=format, filters=filters.as_dict(),
+                                   language=language or translation.get_language() or "")
     knock_after_commit(export_job_run_task, job.pk)
     return job
 
@@ -64,24 +68,30 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
         return None
     job = ExportJob.objects.get(pk=job_id)
     try:
-        header, rows, total = iter_rows(job.kind, Filters.from_dict(job.filters))
-
-        def progress(n: int) -> None:
-            ExportJob.objects.filter(pk=job.pk).update(progress=min(99, int(100 * n / max(total, 1))), rows=n)
-
-        with tempfile.NamedTemporaryFile(suffix=f".{job.format}") as tmp:
-            writer = write_xlsx if job.format == ExportFormat.XLSX else write_csv
-            n = writer(tmp.name, header, rows, on_row=progress)
-            tmp.seek(0)
-            name = f"{job.kind}-{job.pk}-{timezone.localtime():%Y%m%d-%H%M}.{job.format}"
-            job.file.save(name, File(tmp), save=False)
-        job.state, job.progress, job.rows, job.finished_at = ExportState.DONE, 100, n, timezone.now()
-        job.save(update_fields=["state", "progress", "rows", "file", "finished_at"])
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            _export_write(job)
     except Exception as exc:  # the requester sees the failure instead of a spinner for ever
         ExportJob.objects.filter(pk=job.pk).update(state=ExportState.FAILED, error=str(exc)[:300],
                                                    finished_at=timezone.now())
         raise
     return job
+
+
+def _export_write(job: ExportJob) -> None:
+    """Writes the file; called inside the job's language (the rows are lazy: labels are made as they go)."""
+    columns, rows, total = iter_rows(job.kind, Filters.from_dict(job.filters))
+
+    def progress(n: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=min(99, int(100 * n / max(total, 1))), rows=n)
+
+    with tempfile.NamedTemporaryFile(suffix=f".{job.format}") as tmp:
+        writer = write_xlsx if job.format == ExportFormat.XLSX else write_csv
+        n = writer(tmp.name, columns, rows, on_row=progress)
+        tmp.seek(0)
+        name = f"{job.kind}-{job.pk}-{timezone.localtime():%Y%m%d-%H%M}.{job.format}"
+        job.file.save(name, File(tmp), save=False)
+    job.state, job.progress, job.rows, job.finished_at = ExportState.DONE, 100, n, timezone.now()
+    job.save(update_fields=["state", "progress", "rows", "file", "finished_at"])
 
 
 def export_jobs_requeue(*, now: datetime) -> int:

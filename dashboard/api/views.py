@@ -14,8 +14,10 @@ from ..selectors import dashboard_figures
 class StepOutput(serializers.Serializer):
     step = serializers.CharField()
     met = serializers.IntegerField()
-    breached = serializers.IntegerField()
-    on_time_pct = serializers.FloatField(allow_null=True)
+    breached = serializers.IntegerField(help_text="Settled breached in the period plus open_breached.")
+    open_breached = serializers.IntegerField(
+        help_text="Overdue now and not yet done; counted as breached today when the period includes today.")
+    on_time_pct = serializers.FloatField(allow_null=True, help_text="met / (met + breached) × 100.")
     median_minutes = serializers.IntegerField(source="median", allow_null=True)
     p90_minutes = serializers.IntegerField(source="p90", allow_null=True)
 

@@ -1,6 +1,7 @@
 """Exports: the Excel file opens and matches the CSV; the background job end to end; sent after commit."""
 import csv
 import io
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.urls import reverse
@@ -22,6 +23,15 @@ def _norm(value: str):
         return Decimal(value)
     except InvalidOperation:
         return value
+
+
+def _as_csv_text(value) -> str:
+    """An Excel cell as the CSV writes it: a typed date-time (issue 15) reads back as a naive datetime."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
 
 
 def _csv_rows(content: str) -> list[list[str]]:
@@ -48,7 +58,7 @@ def test_excel_opens_and_matches_the_csv(history, client):
         with xlsx_job.file.open("rb") as fh:
             sheet = load_workbook(io.BytesIO(fh.read()), read_only=True).active
             width = len(from_csv[0])  # write_only stores no cell for an empty value: pad the row back out
-            from_xlsx = [(["" if v is None else str(v) for v in row] + [""] * width)[:width]
+            from_xlsx = [([_as_csv_text(v) for v in row] + [""] * width)[:width]
                          for row in sheet.iter_rows(values_only=True)]
         assert len(from_csv) > 1, kind
         assert [[_norm(v) for v in row] for row in from_xlsx] == [[_norm(v) for v in row] for row in from_csv], kind
