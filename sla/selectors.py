@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -81,11 +81,22 @@ def ticket_clock_exists(filters: Mapping[str, Any]) -> Exists | None:
         clocks = clocks.filter(step=step)
     outcome = filters.get("sla_outcome") or "breached"
     if outcome in ("met", "breached"):
-        clocks = clocks.annotate(settled=Coalesce("met_at", "cancelled_at")).filter(state=outcome)
-        if start := filters.get("settled_from"):
-            clocks = clocks.filter(settled__gte=_day_start(start))
-        if end := filters.get("settled_to"):
-            clocks = clocks.filter(settled__lt=_day_start(end) + timedelta(days=1))
+        counted = Q(state=outcome)
+        start, end = filters.get("settled_from"), filters.get("settled_to")
+        if start:
+            counted &= Q(settled__gte=_day_start(start))
+        if end:
+            counted &= Q(settled__lt=_day_start(end) + timedelta(days=1))
+        if outcome == "breached" and (start or end):
+            # The dashboard counts a breach still open as breached on the day it fell due (issue 15): its
+            # link lists it too. (Without dates, state "breached" already includes the open ones.)
+            still_open = Q(breached_at__isnull=False, met_at__isnull=True, cancelled_at__isnull=True)
+            if start:
+                still_open &= Q(due_at__gte=_day_start(start))
+            if end:
+                still_open &= Q(due_at__lt=_day_start(end) + timedelta(days=1))
+            counted |= still_open
+        clocks = clocks.annotate(settled=Coalesce("met_at", "cancelled_at")).filter(counted)
     else:
         clocks = clocks.filter(met_at__isnull=True, cancelled_at__isnull=True)
         clocks = (clocks.filter(breached_at__isnull=False) if outcome == "open_breach"
