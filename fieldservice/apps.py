@@ -18,6 +18,9 @@ class FieldserviceConfig(AppConfig):
         hooks.guard("fieldservice", ("solve", "hand_back"), work_orders_guard)
         hooks.on_transitioned("fieldservice", effects.on_transitioned)
         hooks.panel("fieldservice", "fieldservice/_ticket_panel.html", ticket_panel_context)
+        from .selectors import visit_facts
+
+        hooks.customer_facts("fieldservice", visit_facts)  # the visit window on the customer's progress page
 
         from core.demo import demo_step_register
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from tickets.models import Ticket
 from tickets.selectors import tickets_visible_to
 
-from .choices import OPEN_WORK_ORDER
+from .choices import OPEN_WORK_ORDER, WorkOrderStatus
 from .models import WorkOrder, WorkOrderPart
 
 # With the ticket's 三包 decision (a string path, no import of warranty): the work order shows it, no extra query.
@@ -27,6 +27,18 @@ def work_order_get_for_user(*, user, number: str) -> WorkOrder:
 
 def work_order_parts(*, work_order: WorkOrder) -> list[WorkOrderPart]:
     return list(work_order.parts.order_by("id"))
+
+
+def visit_facts(*, ticket: Ticket) -> dict[str, Any]:
+    """What the customer is told of a planned visit (tickets.hooks customer facts): the window of the next
+    visit still to come — scheduled or on its way; one query. Nothing once the engineer is on site."""
+    coming = (WorkOrderStatus.SCHEDULED, WorkOrderStatus.EN_ROUTE)
+    visit = (WorkOrder.objects.filter(ticket_id=ticket.pk, status__in=coming)
+             .order_by("window_start").only("window_start", "window_end", "status").first())
+    if visit is None:
+        return {}
+    return {"visit_start": visit.window_start, "visit_end": visit.window_end,
+            "visit_en_route": visit.status == WorkOrderStatus.EN_ROUTE}
 
 
 def work_orders_for_ticket(*, ticket: Ticket) -> QuerySet[WorkOrder]:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,5 +12,11 @@ class ProgressConfig(AppConfig):
         from tickets import hooks
 
         from . import effects
+        from .defaults import message_templates_ensure
+        from .views_desk import ticket_panel_context
 
         hooks.on_transitioned("progress", effects.on_transitioned)
+        # The desk's "message to the customer" card, last above the timeline.
+        hooks.panel("progress", "progress/_message_panel.html", ticket_panel_context)
+        # The default message templates exist after every migrate and after a test flush.
+        post_migrate.connect(message_templates_ensure, sender=self, dispatch_uid="progress.message_templates")

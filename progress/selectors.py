@@ -3,14 +3,23 @@ answer nor its timing tells a wrong ticket number from a wrong phone number."""
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 
 from core.validation import phone_search_key
+from tickets import hooks
+from tickets.choices import SolutionKind
 from tickets.models import Ticket, TicketEvent
 from tickets.selectors import NUMBER_RE
 
-from .texts import NEXT_STEP, PUBLIC_ACTIONS, STATUS_PLAIN, STEP_PLAIN, WAIT_PLAIN
+from .messages import amount_text, visit_window_text
+from .models import CustomerMessage, MessageTemplate
+from .texts import PUBLIC_ACTIONS, REFUND_AGREED, STEP_PLAIN, WAIT_PLAIN, customer_summary
 
 NO_TICKET = -1  # an id no row has: the miss runs the same timeline query as a hit
 
@@ -28,9 +37,19 @@ class Progress:
     status_text: str
     next_step: str
     steps: tuple[Step, ...]
+    visit_window: str = ""
+    visit_en_route: bool = False
+    is_refund: bool = False
+    refund_state: str = ""  # "pending" / "paid" (refunds.RefundState), "" when there is none
+    refund_amount: str = ""
+    refund_due: datetime | None = None
+    refund_paid: datetime | None = None
+    hotline: str = ""
 
 
 def _step_label(event: TicketEvent) -> str:
+    if event.action == "solve" and (event.data or {}).get("kind") == SolutionKind.RETURN_REFUND:
+        return str(REFUND_AGREED)  # a refund is no repair: never "维修完成"
     label = str(STEP_PLAIN[event.action])
     reason = (event.data or {}).get("reason") if event.action == "wait" else None
     return f"{label}: {WAIT_PLAIN[reason]}" if reason in WAIT_PLAIN else label
@@ -54,5 +73,57 @@ def progress_lookup(*, number: str, phone: str) -> Progress | None:
     if not matched:
         return None
     steps = tuple(Step(at=e.at, action=e.action, label=_step_label(e)) for e in events)
-    return Progress(ticket=ticket, status_text=str(STATUS_PLAIN.get(ticket.status, "")),
-                    next_step=str(NEXT_STEP.get(ticket.status, "")), steps=steps)
+    # Queries 3–4, on a hit only: the planned visit and the refund, through the hooks port (fieldservice and
+    # refunds register their facts; progress imports neither).
+    facts = hooks.facts_for_customer(ticket=ticket)
+    solved_as = [(e.data or {}).get("kind") for e in events if e.action == "solve"]
+    is_refund = bool(facts.get("refund_state")) or (solved_as[-1:] == [SolutionKind.RETURN_REFUND])
+    visit = _visit_window(facts)
+    amount = amount_text(facts.get("refund_amount"))
+    status_text, next_step = customer_summary(
+        status=ticket.status, is_refund=is_refund, refund_state=facts.get("refund_state", ""), amount=amount,
+        refund_due=facts.get("refund_due_at"), visit_window=visit, visit_en_route=facts.get("visit_en_route", False))
+    return Progress(ticket=ticket, status_text=status_text, next_step=next_step, steps=steps, visit_window=visit,
+                    visit_en_route=bool(facts.get("visit_en_route")), is_refund=is_refund,
+                    refund_state=facts.get("refund_state", ""), refund_amount=amount,
+                    refund_due=facts.get("refund_due_at"), refund_paid=facts.get("refund_paid_at"),
+                    hotline=settings.SERVICE_HOTLINE)
+
+
+def _visit_window(facts: dict[str, Any]) -> str:
+    if not facts.get("visit_start"):
+        return ""
+    return visit_window_text(timezone.localtime(facts["visit_start"]), timezone.localtime(facts["visit_end"]))
+
+
+# ---- messages to the customer (the desk's panel) --------------------------------------------------------
+
+def progress_url(*, ticket: Ticket) -> str:
+    """The progress page with the ticket number filled in (SITE_URL makes it absolute for an SMS)."""
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('progress:lookup')}?number={ticket.number}"
+
+
+def message_values(*, ticket: Ticket) -> dict[str, str]:
+    """The placeholder values for one ticket (progress/messages.py PLACEHOLDERS); "" when there is none."""
+    facts = hooks.facts_for_customer(ticket=ticket)
+    return {
+        "ticket_no": ticket.number, "customer": ticket.contact_name_shown, "visit_window": _visit_window(facts),
+        "amount": amount_text(facts.get("refund_amount")) if facts.get("refund_state") else "",
+        "hotline": settings.SERVICE_HOTLINE, "progress_url": progress_url(ticket=ticket),
+    }
+
+
+def message_templates() -> list[MessageTemplate]:
+    """The active templates, in their order: the panel's one query."""
+    return list(MessageTemplate.objects.filter(active=True).only("code", "name", "position"))
+
+
+def message_template_get(*, code: str) -> MessageTemplate | None:
+    return MessageTemplate.objects.filter(active=True, code=code).first() if code else None
+
+
+def customer_message_get(*, ticket: Ticket, pk: int) -> CustomerMessage:
+    """A message of this ticket (the caller already checked the ticket is visible), else 404."""
+    return get_object_or_404(CustomerMessage.objects.only("id", "status", "provider_id", "error", "attempts",
+                                                          "sent_at", "next_attempt_at", "ticket_id"),
+                             ticket_id=ticket.pk, pk=pk)

@@ -57,15 +57,17 @@ def completion_notice_send(*, notice_id: int) -> bool:
     try:
         with translation.override(settings.LANGUAGE_CODE):
             subject, text = completion_message(notice.ticket)
+        provider_id = ""
         if notice.channel == NoticeChannel.EMAIL:
             send_mail(subject, text, None, [notice.recipient])
-        else:
-            get_sms_backend().send(notice.recipient, text)
+        else:  # the same gateway as the desk's messages (SMS_BACKEND): Alibaba Cloud SMS in production
+            provider_id = get_sms_backend().send(notice.recipient, text)
     except Exception as exc:
         # Release the claim so the retry (or the requeue sweep) can send it.
         CompletionNotice.objects.filter(pk=notice_id).update(claimed_at=None, last_error=repr(exc)[:2000])
         raise
-    CompletionNotice.objects.filter(pk=notice_id).update(sent_at=timezone.now(), last_error="")
+    CompletionNotice.objects.filter(pk=notice_id).update(sent_at=timezone.now(), last_error="",
+                                                         provider_id=(provider_id or "")[:100])
     return True
 
 

@@ -1,5 +1,6 @@
 """What the customer reads: plain words for each status and step (seed 001: 处理进度查询). Internal
 notes never reach the public page; only these sentences and the times do."""
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,7 @@ STEP_PLAIN = {
     "wait": _("Waiting"),
     "resume": _("Work resumed"),
     "solve": _("Repair done"),
+    "refund_paid": _("Refund paid"),
     "callback_ok": _("You confirmed the repair on our call"),
     "callback_failed": _("Not fixed yet: back to the engineer"),
     "close": _("Completed"),
@@ -57,11 +59,41 @@ STEP_PLAIN = {
 }
 PUBLIC_ACTIONS = tuple(STEP_PLAIN)
 
+# The solution step of a return/refund ticket: the customer gets money back, not a repaired product.
+REFUND_AGREED = _("Return accepted: your refund is on its way")
+
 WAIT_PLAIN = {
     WaitReason.CUSTOMER: _("waiting for you"),
     WaitReason.PARTS: _("waiting for spare parts"),
     WaitReason.MANUFACTURER: _("at the manufacturer"),
 }
+
+
+def customer_summary(*, status: str, is_refund: bool, refund_state: str, amount: str, refund_due,
+                     visit_window: str, visit_en_route: bool) -> tuple[str, str]:
+    """(status sentence, next step) in plain words. A refund ticket speaks of the refund, never of a
+    repair; a planned visit names its window. Pure: the caller passes what it read."""
+    status_text, next_step = str(STATUS_PLAIN.get(status, "")), str(NEXT_STEP.get(status, ""))
+    if is_refund and status in (S.SOLVED, S.CALLED_BACK, S.CLOSED):
+        if refund_state == "paid":
+            status_text = (gettext("Your refund of %(amount)s has been paid.") % {"amount": amount} if amount
+                           else gettext("Your refund has been paid."))
+            next_step = gettext("We call you to confirm that you received it.") if status == S.SOLVED else ""
+        else:
+            status_text = gettext("Your return is accepted. We are paying your refund.")
+            due = f"{timezone.localtime(refund_due):%Y-%m-%d}" if refund_due else ""
+            if amount and due:
+                next_step = gettext("We pay %(amount)s back by %(due)s.") % {"amount": amount, "due": due}
+            elif due:
+                next_step = gettext("We pay your refund by %(due)s.") % {"due": due}
+            else:
+                next_step = gettext("We pay your refund within 7 working days.")
+        if status == S.CLOSED:
+            next_step = ""
+    elif visit_window and status in (S.DISPATCHED, S.REPLIED, S.REOPENED, S.WAITING):
+        next_step = (gettext("Our engineer is on the way to you (visit %(window)s).") if visit_en_route
+                     else gettext("Our engineer visits you on %(window)s.")) % {"window": visit_window}
+    return status_text, next_step
 
 
 def completion_message(ticket) -> tuple[str, str]:

@@ -17,3 +17,6 @@ class RefundsConfig(AppConfig):
         hooks.on_transitioned("refunds", effects.on_transitioned)
         hooks.guard("refunds", ("close",), refunds_close_guard)  # no close as "fixed" while a refund is unpaid
         hooks.panel("refunds", "refunds/_panel.html", ticket_panel_context)
+        from .selectors import refund_facts
+
+        hooks.customer_facts("refunds", refund_facts)  # refund state and amount on the customer's progress page

@@ -1,5 +1,16 @@
 """Reads on refunds."""
-from .models import Refund
+from .models import Refund, RefundState
+
+
+def refund_facts(*, ticket) -> dict:
+    """What the customer is told of the refund (tickets.hooks customer facts): the latest one not
+    cancelled — its state, amount, due and paid times; one query."""
+    refund = (Refund.objects.filter(ticket_id=ticket.pk).exclude(state=RefundState.CANCELLED)
+              .order_by("-created_at", "-id").only("state", "amount", "due_at", "paid_at").first())
+    if refund is None:
+        return {}
+    return {"refund_state": refund.state, "refund_amount": refund.amount, "refund_due_at": refund.due_at,
+            "refund_paid_at": refund.paid_at}
 
 
 def refunds_for_ticket(*, ticket) -> list[Refund]:

@@ -277,6 +277,19 @@ WEBHOOKS_SECRET_OVERLAP_HOURS = env_int("WEBHOOKS_SECRET_OVERLAP_HOURS", default
 # Completion notices (progress/): SMS goes through this backend; a real gateway is a class with
 # send(phone, text) (progress/sms.py). The default only logs the message.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "progress.sms.LoggingSmsBackend")
+# Alibaba Cloud SMS (SMS_BACKEND=progress.aliyun.AliyunSmsBackend; README "Messages to the customer").
+ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
+ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME", "")
+ALIYUN_SMS_TEMPLATE_CODE = os.environ.get("ALIYUN_SMS_TEMPLATE_CODE", "")  # one variable carrying the whole text
+ALIYUN_SMS_TEMPLATE_PARAM = os.environ.get("ALIYUN_SMS_TEMPLATE_PARAM", "content")
+ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+ALIYUN_SMS_REGION = os.environ.get("ALIYUN_SMS_REGION", "cn-hangzhou")
+ALIYUN_SMS_TIMEOUT = env_int("ALIYUN_SMS_TIMEOUT", default=10)
+# A message to the customer is tried this many times (backoff 30 s, 60 s, 120 s … ≤ 30 min) before it is failed.
+CUSTOMER_MESSAGE_MAX_ATTEMPTS = env_int("CUSTOMER_MESSAGE_MAX_ATTEMPTS", default=5)
+# The number the customer may call, on the progress page and in messages ({hotline}).
+SERVICE_HOTLINE = os.environ.get("SERVICE_HOTLINE", "400-820-0000")
 # The public progress lookup: at most this many look-ups per client IP per window (seconds) → 429.
 # Proxies of ours in front of gunicorn (docker-compose with nginx: 1); 0 when clients reach gunicorn directly.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)

@@ -7,7 +7,8 @@ tickets owns the port; every other app plugs in from its `AppConfig.ready()` (se
 - **guards** per action — may refuse a step (raise ApplicationError) before anything is written;
 - **panels** on the ticket page — a template and a context function (the app's own selectors);
 - **intake** — the fields another app adds to registration (the 三包 facts, a complaint's promise);
-- **rows** — what lists and the API show of other apps (SLA clocks, the 三包 summary, filters).
+- **rows** — what lists and the API show of other apps (SLA clocks, the 三包 summary, filters);
+- **customer facts** — what the customer may be told of other apps (the visit window, the refund).
 
 Mechanism: a small typed registry rather than Django signals, because
 1. the order of effects matters (三包 is decided before the SLA policy is picked; the callback is due
@@ -36,11 +37,15 @@ EFFECT_ORDER: tuple[str, ...] = (
     "refunds",     # a return/refund solution → a refund due in 7 working days
 )
 # The cards of the ticket page, top to bottom (a page layout, hence its own order).
-PANEL_ORDER: tuple[str, ...] = ("sla", "warranty", "attachments", "fieldservice", "callbacks", "refunds")
+PANEL_ORDER: tuple[str, ...] = ("sla", "warranty", "attachments", "fieldservice", "callbacks", "refunds",
+                                "progress")  # last, above the timeline: messages to the customer (issue 15)
 # The groups of fields reception fills in after the ticket's own, in the order of the call.
 INTAKE_ORDER: tuple[str, ...] = ("warranty", "callbacks")
 # What a ticket in a list or the API carries of other apps, in the order of TicketOutput's keys.
 ROW_ORDER: tuple[str, ...] = ("sla", "warranty")
+# What the customer may be told of other apps (the progress page, the placeholders of a message), merged in
+# this order: the planned on-site visit, then the refund.
+FACT_ORDER: tuple[str, ...] = ("fieldservice", "refunds")
 
 
 class CreatedHook(Protocol):
@@ -59,6 +64,13 @@ class Guard(Protocol):
     """Raises core.errors.ApplicationError to refuse `action` on `ticket`; returns None to allow it."""
 
     def __call__(self, *, ticket: Any, action: str, data: Mapping[str, Any]) -> None: ...
+
+
+class CustomerFacts(Protocol):
+    """Plain values about one ticket that the customer may see (no internal notes): a few keys of the app's
+    own, e.g. fieldservice → visit_start/visit_end, refunds → refund_state/refund_amount. One query at most."""
+
+    def __call__(self, *, ticket: Any) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,7 @@ class _Registry:
     panels: dict[str, Panel] = field(default_factory=dict)
     intake: dict[str, Intake] = field(default_factory=dict)
     rows: dict[str, Rows] = field(default_factory=dict)
+    facts: dict[str, CustomerFacts] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -171,6 +184,11 @@ def rows(app: str, extension: Rows) -> None:
     _registry.rows[app] = extension
 
 
+def customer_facts(app: str, provider: CustomerFacts) -> None:
+    _check(app, FACT_ORDER, "FACT_ORDER")
+    _registry.facts[app] = provider
+
+
 # ---- calls (from tickets) ---------------------------------------------------------------------------
 
 def run_created(*, ticket, at: datetime, actor, extras: Mapping[str, Any] | None = None) -> None:
@@ -204,6 +222,14 @@ def intakes() -> list[tuple[str, Intake]]:
 
 def row_extensions() -> list[Rows]:
     return _ordered(_registry.rows, ROW_ORDER)
+
+
+def facts_for_customer(*, ticket) -> dict[str, Any]:
+    """Every registered app's customer facts about `ticket`, merged in FACT_ORDER (read by progress)."""
+    merged: dict[str, Any] = {}
+    for provider in _ordered(_registry.facts, FACT_ORDER):
+        merged.update(provider(ticket=ticket))
+    return merged
 
 
 def effect_order() -> dict[str, list[str]]:

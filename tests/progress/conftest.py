@@ -16,3 +16,18 @@ def client_ip():
     ratelimit.reset(f"progress:ip:{ip}")
     yield ip
     ratelimit.reset(f"progress:ip:{ip}")
+
+
+@pytest.fixture
+def fake_aliyun(settings):
+    """Alibaba Cloud SMS answered by a local fake server (tests/progress/fake_aliyun.py), as SMS_BACKEND."""
+    from .fake_aliyun import KEY_ID, SECRET, FakeAliyunSms
+
+    server = FakeAliyunSms().start()
+    settings.SMS_BACKEND = "progress.aliyun.AliyunSmsBackend"
+    settings.ALIYUN_SMS_ENDPOINT = server.url
+    settings.ALIYUN_SMS_ACCESS_KEY_ID, settings.ALIYUN_SMS_ACCESS_KEY_SECRET = KEY_ID, SECRET
+    settings.ALIYUN_SMS_SIGN_NAME, settings.ALIYUN_SMS_TEMPLATE_CODE = "售后服务台", "SMS_000001"
+    settings.ALIYUN_SMS_TIMEOUT = 5
+    yield server
+    server.stop()

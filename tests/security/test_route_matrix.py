@@ -74,6 +74,10 @@ MATRIX: dict[str, dict[str, str]] = {
     "dashboard:export-status": {"GET": "L 403 403 403 ok L L ok"},
     "dashboard:export-download": {"GET": "L 403 403 403 ok L L ok"},
     "refunds:paid": {"POST": "L ok 403 403 ok L L ok"},
+    # Messages to the customer (issue 15): the desk composes and sends; whoever sees the ticket sees the status.
+    "progress:message-preview": {"POST": "L ok 403 403 ok L L ok"},
+    "progress:message-send": {"POST": "L ok 403 403 ok L L ok"},
+    "progress:message-status": {"GET": "L ok ok 404 ok L L ok"},
     # Everyone's own bell: someone else's notification id marks nothing (sla/views.py), so "ok" for all.
     "sla:notifications": {"GET": "L ok ok ok ok L L ok"},
     "sla:notifications-read-all": {"POST": "L ok ok ok ok L L ok"},

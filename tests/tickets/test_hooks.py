@@ -24,7 +24,15 @@ def test_the_effect_order_is_the_declared_one():
 def test_the_ticket_page_cards_come_in_the_declared_order():
     assert [panel.template for panel in hooks.panels()] == [
         "sla/_ticket_panel.html", "warranty/_detail_panel.html", "attachments/_panel.html",
-        "fieldservice/_ticket_panel.html", "callbacks/_ticket_panel.html", "refunds/_panel.html"]
+        "fieldservice/_ticket_panel.html", "callbacks/_ticket_panel.html", "refunds/_panel.html",
+        "progress/_message_panel.html"]
+
+
+def test_customer_facts_come_from_fieldservice_then_refunds():
+    """progress reads the visit window and the refund through the port, never importing those apps."""
+    assert [app for app in hooks.FACT_ORDER if app in hooks._registry.facts] == ["fieldservice", "refunds"]
+    with pytest.raises(LookupError, match="FACT_ORDER"):
+        hooks.customer_facts("newapp", lambda **kwargs: {})
 
 
 def test_intake_and_rows_come_in_the_declared_order():
