@@ -12,8 +12,9 @@ class AttachmentsConfig(AppConfig):
         from tickets import hooks
 
         from .limits import SELF_CHECKED_VIEWS, UPLOAD_VIEWS, upload_body_limit
+        from .selectors import ticket_has_attachments
         from .views import ticket_panel_context
 
-        hooks.panel("attachments", "attachments/_panel.html", ticket_panel_context)
+        hooks.panel("attachments", "attachments/_panel.html", ticket_panel_context, exists=ticket_has_attachments)
         for view_name in sorted(UPLOAD_VIEWS):  # one maximal file, refused before a byte is read
             body_limit_register(view_name, upload_body_limit, self_checked=view_name in SELF_CHECKED_VIEWS)

@@ -13,6 +13,7 @@ class CallbacksConfig(AppConfig):
 
         from . import effects
         from .forms import complaint_promise_errors
+        from .selectors import ticket_has_callbacks
         from .views import ticket_panel_context
 
         hooks.on_created("callbacks", effects.on_created)
@@ -21,7 +22,7 @@ class CallbacksConfig(AppConfig):
                                                form_value=effects.intake_form_value,
                                                form_errors=complaint_promise_errors,
                                                kinds={"promised_answer_at": (Kind.COMPLAINT,)}))
-        hooks.panel("callbacks", "callbacks/_ticket_panel.html", ticket_panel_context)
+        hooks.panel("callbacks", "callbacks/_ticket_panel.html", ticket_panel_context, exists=ticket_has_callbacks)
 
         from core.demo import demo_step_register
 

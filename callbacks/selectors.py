@@ -134,7 +134,14 @@ def callback_open_for_ticket(*, ticket: Ticket) -> Callback | None:
     return Callback.objects.filter(ticket=ticket, state__in=OPEN_STATES).order_by("-created_at", "-id").first()
 
 
+def ticket_has_callbacks() -> Exists:
+    """The ticket page's ticket query carries it as `has_callbacks` (tickets.hooks panel `exists`)."""
+    return Exists(Callback.objects.filter(ticket=OuterRef("pk")))
+
+
 def callbacks_for_ticket(*, ticket: Ticket) -> list[Callback]:
+    if getattr(ticket, "has_callbacks", True) is False:
+        return []  # the page's ticket query said there are none: no query
     return list(Callback.objects.filter(ticket=ticket).select_related("completed_by", "complaint_ticket")
                 .prefetch_related(_attempts_prefetch()).order_by("-created_at", "-id"))
 

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from .ratelimit import client_ip
-from .roles import Role, user_roles
+from .roles import Role, user_roles, user_roles_preload
 
 
 def is_partner_account(user) -> bool:
@@ -25,6 +25,22 @@ def is_partner_account(user) -> bool:
 class DeskBackend(ModelBackend):
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and not is_partner_account(user)
+
+    def get_user(self, user_id):
+        """The session's user and their roles in one query (a LEFT JOIN to the groups, one row per group) instead
+        of two: every page and session API request pays it."""
+        User = get_user_model()
+        names = [f.attname for f in User._meta.concrete_fields]
+        manager = User._default_manager
+        try:
+            rows = list(manager.filter(pk=user_id).values_list(*names, "groups__name"))
+        except (TypeError, ValueError):  # a session from another user model's key type
+            return None
+        if not rows:
+            return None
+        user = User.from_db(manager.db, names, rows[0][:-1])
+        user_roles_preload(user, [row[-1] for row in rows])
+        return user if self.user_can_authenticate(user) else None
 
 
 class LoginForm(AuthenticationForm):

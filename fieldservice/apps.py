@@ -12,12 +12,14 @@ class FieldserviceConfig(AppConfig):
 
         from . import effects
         from .services import work_orders_guard
+        from .selectors import ticket_has_work_orders
         from .views import ticket_panel_context
 
         # A ticket is not solved or handed back while one of its work orders is still open.
         hooks.guard("fieldservice", ("solve", "hand_back"), work_orders_guard)
         hooks.on_transitioned("fieldservice", effects.on_transitioned)
-        hooks.panel("fieldservice", "fieldservice/_ticket_panel.html", ticket_panel_context)
+        hooks.panel("fieldservice", "fieldservice/_ticket_panel.html", ticket_panel_context,
+                    exists=ticket_has_work_orders)
         from .selectors import visit_facts
 
         hooks.customer_facts("fieldservice", visit_facts)  # the visit window on the customer's progress page

@@ -2,7 +2,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from tickets.models import Ticket
@@ -41,7 +41,14 @@ def visit_facts(*, ticket: Ticket) -> dict[str, Any]:
             "visit_en_route": visit.status == WorkOrderStatus.EN_ROUTE}
 
 
+def ticket_has_work_orders() -> Exists:
+    """The ticket page's ticket query carries it as `has_fieldservice` (tickets.hooks panel `exists`)."""
+    return Exists(WorkOrder.objects.filter(ticket=OuterRef("pk")))
+
+
 def work_orders_for_ticket(*, ticket: Ticket) -> QuerySet[WorkOrder]:
+    if getattr(ticket, "has_fieldservice", True) is False:
+        return WorkOrder.objects.none()  # the page's ticket query said there are none: no query
     return (ticket.work_orders.select_related("engineer")
             .prefetch_related(Prefetch("parts", queryset=WorkOrderPart.objects.order_by("id")))
             .order_by("-seq"))

@@ -12,11 +12,12 @@ class RefundsConfig(AppConfig):
 
         from . import effects
         from .services import refunds_close_guard
+        from .selectors import ticket_has_refunds
         from .views import ticket_panel_context
 
         hooks.on_transitioned("refunds", effects.on_transitioned)
         hooks.guard("refunds", ("close",), refunds_close_guard)  # no close as "fixed" while a refund is unpaid
-        hooks.panel("refunds", "refunds/_panel.html", ticket_panel_context)
+        hooks.panel("refunds", "refunds/_panel.html", ticket_panel_context, exists=ticket_has_refunds)
         from .selectors import refund_facts
 
         hooks.customer_facts("refunds", refund_facts)  # refund state and amount on the customer's progress page

@@ -1,4 +1,6 @@
 """Reads on refunds."""
+from django.db.models import Exists, OuterRef
+
 from .models import Refund, RefundState
 
 
@@ -13,5 +15,12 @@ def refund_facts(*, ticket) -> dict:
             "refund_paid_at": refund.paid_at}
 
 
+def ticket_has_refunds() -> Exists:
+    """The ticket page's ticket query carries it as `has_refunds` (tickets.hooks panel `exists`)."""
+    return Exists(Refund.objects.filter(ticket=OuterRef("pk")))
+
+
 def refunds_for_ticket(*, ticket) -> list[Refund]:
+    if getattr(ticket, "has_refunds", True) is False:
+        return []  # the page's ticket query said there are none: no query
     return list(Refund.objects.filter(ticket_id=ticket.pk).order_by("-created_at"))

@@ -27,6 +27,7 @@ class SlaConfig(AppConfig):
         post_migrate.connect(sla_defaults_ensure, sender=self, dispatch_uid="sla.defaults")
 
         hooks.on_created("sla", effects.on_created)
+        hooks.on_creating("sla", effects.on_creating)
         hooks.on_transitioned("sla", effects.on_transitioned)
         hooks.on_updated("sla", effects.on_updated)
         hooks.rows("sla", hooks.Rows(output_key="clocks", output_field=effects.clocks_output_field,

@@ -12,8 +12,14 @@ from . import selectors, services
 from .serializers import SlaClockOutput
 
 
+def on_creating(*, ticket, at: datetime) -> None:
+    ticket.next_due_at = services.sla_first_due(ticket=ticket, at=at)  # inserted with the row: no UPDATE after
+
+
 def on_created(*, ticket, at: datetime, actor, extras: Mapping[str, Any]) -> None:
-    services.sla_on_ticket_created(ticket=ticket, at=at)  # the policy is picked, registration's clocks run
+    # The policy is picked, registration's clocks run. They are every clock the ticket has, so they are attached
+    # as a page load would (clocks_load): the create API answers with them without reading them back.
+    ticket.listed_clocks = services.sla_on_ticket_created(ticket=ticket, at=at)
 
 
 def on_transitioned(*, ticket, action: str, from_status: str, at: datetime, actor) -> None:

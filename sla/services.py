@@ -187,9 +187,13 @@ class _Work:
         ticket_next_due_set(ticket=self.ticket, clocks=self.clocks + self.new)
 
 
+def _next_due(clocks: Iterable[SlaClock]) -> datetime | None:
+    return min((c.due_at for c in clocks if c.is_open and c.paused_since is None and c.due_at), default=None)
+
+
 def ticket_next_due_set(*, ticket: Ticket, clocks: Iterable[SlaClock]) -> None:
     """Ticket.next_due_at = the nearest due instant of the clocks still running (the queue's sort key)."""
-    due = min((c.due_at for c in clocks if c.is_open and c.paused_since is None and c.due_at), default=None)
+    due = _next_due(clocks)
     if due != ticket.next_due_at:
         Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due)
         ticket.next_due_at = due
@@ -201,17 +205,31 @@ def _load(ticket: Ticket) -> list[SlaClock]:
     return list(SlaClock.objects.select_for_update().filter(ticket_id=ticket.pk).order_by("id"))
 
 
-def sla_on_ticket_created(*, ticket: Ticket, at: datetime) -> list[SlaClock]:
+def _registration_work(*, ticket: Ticket, at: datetime) -> _Work | None:
     snapshot = snapshot_get()
     policy = policy_for_ticket(snapshot, ticket)
     if policy is None:
-        return []
+        return None
     work = _Work(ticket=ticket, snapshot=snapshot, clocks=[], at=at)
     for target in sorted(policy.targets, key=lambda t: STEP_ORDER[t.step]):
         clock = SlaClock(ticket=ticket, policy_id=policy.id, target_id=target.id, step=target.step)
         work.new.append(clock)
         if target.start_event == ClockEvent.REGISTERED:
             work.start(clock)
+    return work
+
+
+def sla_first_due(*, ticket: Ticket, at: datetime) -> datetime | None:
+    """The next due time registration's clocks will give a ticket not inserted yet (tickets.hooks `creating`):
+    it is inserted with it, so sla_on_ticket_created finds it right and writes no UPDATE (it would if not)."""
+    work = _registration_work(ticket=ticket, at=at)
+    return None if work is None else _next_due(work.new)
+
+
+def sla_on_ticket_created(*, ticket: Ticket, at: datetime) -> list[SlaClock]:
+    work = _registration_work(ticket=ticket, at=at)
+    if work is None:
+        return []
     # Public API only (issue 11): the clocks, then Ticket.next_due_at — two statements where a CTE on Django's
     # private InsertQuery made them one; ticket create's query budget is 11 for it.
     SlaClock.objects.bulk_create(work.new)

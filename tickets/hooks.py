@@ -52,6 +52,13 @@ class CreatedHook(Protocol):
     def __call__(self, *, ticket: Any, at: datetime, actor: Any, extras: Mapping[str, Any]) -> None: ...
 
 
+class CreatingHook(Protocol):
+    """Before the ticket's row is inserted: may set columns on the unsaved ticket (sla: `next_due_at`, so the
+    row is written once, not inserted then updated). Reads only; the `created` hook still writes the rows."""
+
+    def __call__(self, *, ticket: Any, at: datetime) -> None: ...
+
+
 class TransitionedHook(Protocol):
     def __call__(self, *, ticket: Any, action: str, from_status: str, at: datetime, actor: Any) -> None: ...
 
@@ -80,6 +87,10 @@ class Panel:
 
     template: str
     context: Callable[..., Mapping[str, Any] | None]
+    # The page's query budget (ARCHITECTURE.md): `exists()` is an Exists() over the app's rows of
+    # OuterRef("pk"); the page's one ticket query carries it as `has_<app>`, and the context skips its own
+    # query when that is False (getattr(ticket, "has_<app>", True): elsewhere the ticket is not annotated).
+    exists: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,7 @@ class Rows:
 @dataclass
 class _Registry:
     created: dict[str, CreatedHook] = field(default_factory=dict)
+    creating: dict[str, CreatingHook] = field(default_factory=dict)
     transitioned: dict[str, TransitionedHook] = field(default_factory=dict)
     updated: dict[str, UpdatedHook] = field(default_factory=dict)
     guards: dict[str, dict[str, Guard]] = field(default_factory=dict)  # action → app → guard
@@ -169,9 +181,10 @@ def guard(app: str, actions: tuple[str, ...], hook: Guard) -> None:
         _registry.guards.setdefault(action, {})[app] = hook
 
 
-def panel(app: str, template: str, context: Callable[..., Mapping[str, Any] | None]) -> None:
+def panel(app: str, template: str, context: Callable[..., Mapping[str, Any] | None],
+          exists: Callable[[], Any] | None = None) -> None:
     _check(app, PANEL_ORDER, "PANEL_ORDER")
-    _registry.panels[app] = Panel(template=template, context=context)
+    _registry.panels[app] = Panel(template=template, context=context, exists=exists)
 
 
 def intake(app: str, extension: Intake) -> None:
@@ -190,6 +203,16 @@ def customer_facts(app: str, provider: CustomerFacts) -> None:
 
 
 # ---- calls (from tickets) ---------------------------------------------------------------------------
+
+def on_creating(app: str, hook: CreatingHook) -> None:
+    _check(app, EFFECT_ORDER, "EFFECT_ORDER")
+    _registry.creating[app] = hook
+
+
+def run_creating(*, ticket, at: datetime) -> None:
+    for hook in _ordered(_registry.creating, EFFECT_ORDER):
+        hook(ticket=ticket, at=at)
+
 
 def run_created(*, ticket, at: datetime, actor, extras: Mapping[str, Any] | None = None) -> None:
     extras = extras or {}
@@ -214,6 +237,12 @@ def run_guards(*, ticket, action: str, data: Mapping[str, Any]) -> None:
 
 def panels() -> list[Panel]:
     return _ordered(_registry.panels, PANEL_ORDER)
+
+
+def panel_annotations() -> dict[str, Any]:
+    """`has_<app>` → Exists(): what the ticket page's ticket query carries for the panels that declare it."""
+    return {f"has_{app}": _registry.panels[app].exists() for app in PANEL_ORDER
+            if app in _registry.panels and _registry.panels[app].exists is not None}
 
 
 def intakes() -> list[tuple[str, Intake]]:

@@ -136,13 +136,20 @@ def merge_survivor(*, ticket: Ticket) -> Ticket:
 
 def merged_family_ids(*, ticket: Ticket) -> list[int]:
     """The ticket and every ticket merged into it, directly or through one merged later (one query a level;
-    one query in all for a ticket nothing was merged into)."""
+    one query in all for a ticket nothing was merged into; none when the page's ticket query says so, `has_merged`,
+    and none again for the same ticket object: the timeline and the attachments card both ask)."""
+    known = getattr(ticket, "_merged_family_ids", None)
+    if known is not None:
+        return list(known)
+    if getattr(ticket, "has_merged", True) is False:
+        return [ticket.pk]
     ids, frontier = [ticket.pk], [ticket.pk]
     for _level in range(MERGE_DEPTH):
         frontier = list(Ticket.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True))
         if not frontier:
             break
         ids += frontier
+    ticket._merged_family_ids = tuple(ids)
     return ids
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -59,10 +59,17 @@ def tickets_visible_to(*, user) -> QuerySet[Ticket]:
     return Ticket.objects.none()
 
 
-def ticket_get_for_user(*, user, pk: int | None = None, number: str | None = None, for_write: bool = False) -> Ticket:
-    """Invisible → 404 (never reveal that it exists); visible but read-only → 403."""
+def ticket_get_for_user(*, user, pk: int | None = None, number: str | None = None, for_write: bool = False,
+                        for_page: bool = False) -> Ticket:
+    """Invisible → 404 (never reveal that it exists); visible but read-only → 403. `for_page`: the ticket page's
+    one ticket query also says whether anything was merged into it and which panels have rows (`has_<app>`,
+    tickets.hooks panels), so empty cards and a ticket without duplicates cost no query of their own."""
     lookup = {"pk": pk} if pk is not None else {"number": number}
-    ticket = get_object_or_404(tickets_visible_to(user=user).select_related(*LIST_RELATED), **lookup)
+    qs = tickets_visible_to(user=user).select_related(*LIST_RELATED)
+    if for_page:
+        qs = qs.annotate(has_merged=Exists(Ticket.objects.filter(merged_into=OuterRef("pk"))),
+                         **hooks.panel_annotations())
+    ticket = get_object_or_404(qs, **lookup)
     if for_write and not user_has_role(user, Role.RECEPTION, Role.ENGINEER, Role.MANAGER, Role.PARTNER):
         raise PermissionDenied
     return ticket

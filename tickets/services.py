@@ -93,9 +93,14 @@ def ticket_create(
     owner, owner_is_new = _customer_get_or_create(
         name=customer["name"], phone=customer["phone"], email=customer.get("email", ""),
         name_policy=customer.get("name_policy") or NamePolicy.TICKET_ONLY)
+    # What other apps compute before the insert (sla: the first due time), so the row is written once.
+    draft = Ticket(created_at=now, customer=owner, partner=partner, kind=kind, channel=channel, priority=priority,
+                   status=Status.REGISTERED)
+    hooks.run_creating(ticket=draft, at=now)
     ticket = timeline_open(
         actor=created_by,
         at=now,
+        next_due_at=draft.next_due_at,
         number=ticket_number_next(day=timezone.localdate(now)),
         customer=owner,
         # The contact as given on this call: what this ticket shows for good, whatever the record becomes.

@@ -86,7 +86,9 @@ def _detail_context(request, ticket, forms=None):
     forms = forms or {}
     return {
         "ticket": ticket,
-        "timeline": ticket_timeline_with_merged(ticket=ticket),  # with the duplicates merged into it
+        # With the duplicates merged into it; a list, so panels read the same rows (the 返厂 wait of the
+        # solution form, tickets/templatetags/engineering_tags.py) instead of a query of their own.
+        "timeline": list(ticket_timeline_with_merged(ticket=ticket)),
         "actions": actions,
         "preprocess_form": forms.get("preprocess") or PreprocessForm(initial={"priority": ticket.priority}),
         "dispatch_form": forms.get("dispatch") or DispatchForm(),
@@ -110,7 +112,7 @@ def _panels(request, ticket) -> list[tuple[str, dict]]:
 @require_GET
 @role_required(*STAFF)
 def ticket_detail_view(request, number: str):
-    ticket = selectors.ticket_get_for_user(user=request.user, number=number)
+    ticket = selectors.ticket_get_for_user(user=request.user, number=number, for_page=True)
     if ticket.merged_into_id:  # a merged duplicate's number leads to the survivor (tickets/merging.py)
         return merged_redirect(request, ticket)
     return render(request, "tickets/detail.html", _detail_context(request, ticket))
@@ -134,7 +136,7 @@ def ticket_body_after_success(request, number: str):
     """A step done: back to the ticket page (no htmx), or its body again (htmx)."""
     if not request.htmx:
         return redirect("tickets:detail", number=number)
-    ticket = selectors.ticket_get_for_user(user=request.user, number=number)
+    ticket = selectors.ticket_get_for_user(user=request.user, number=number, for_page=True)
     return render(request, "tickets/_detail_body.html", _detail_context(request, ticket))
 
 

@@ -57,9 +57,14 @@ def warranty_decision_record(*, ticket: Ticket, intake: Mapping[str, Any] | None
     except ValueError:
         logger.warning("ticket %s: no 三包 decision for these facts", ticket.number, exc_info=True)
         return None
-    return WarrantyDecision.objects.create(
+    recorded = WarrantyDecision.objects.create(
         ticket=ticket, policy_id=current.pk, facts=facts_as_json(facts), fault=facts.fault,
         component=facts.component, decided_at=at, **decision_as_json(decision))
+    # The policy as the snapshot knows it (other fields deferred: read on access), so the create API's answer
+    # shows the decision with its policy without reading either back; `ticket.warranty_decision` is set by create.
+    recorded.policy = WarrantyPolicy.from_db(WarrantyDecision.objects.db, ["id", "code", "version", "name"],
+                                             [current.pk, current.code, current.version, current.snapshot.name])
+    return recorded
 
 
 def _override_remedies(decision: WarrantyDecision, options: Sequence[str]) -> list[dict[str, Any]]:

@@ -56,8 +56,11 @@ def test_a_bug_is_still_a_500(monkeypatch):
 
 def test_a_middleware_that_meets_the_database_away_answers_503_too(manager, monkeypatch):
     """The session is read by middleware, before any view: that path goes through handler500."""
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
 
+    from django.conf import settings
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # with Redis: cached, then the database
     client = Client(raise_request_exception=False)
     client.force_login(manager)
     monkeypatch.setattr(SessionStore, "load", _raise(OperationalError("the database system is shutting down")))

@@ -21,7 +21,7 @@ def engineer_actions(context):
     for action, (form_class, _message) in ENGINEER_FORMS.items():
         if action not in actions:
             continue
-        initial = manufacturer_wait_latest(ticket=ticket) if action == "solve" else {}
+        initial = manufacturer_wait_latest(ticket=ticket, timeline=context.get("timeline")) if action == "solve" else {}
         forms[action] = failed.get(action) or form_class(prefix=action, initial=initial)
     return {"ticket": ticket, "forms": forms, "failed_action": context.get("failed_action"),
             "csrf_token": context.get("csrf_token"), "request": context.get("request")}
