@@ -87,21 +87,29 @@
     select.addEventListener("keydown", function (e) {
       if (e.ctrlKey || e.altKey || e.metaKey || e.key.length !== 1 || !/[a-z]/i.test(e.key)) return;
       e.preventDefault();  // the browser's own type-ahead cannot match Chinese labels by Latin letters
-      const options = Array.from(select.options);
-      if (typed === "") anchor = (select.selectedIndex + 1) % options.length;
-      typed += e.key.toLowerCase();
+      const options = Array.from(select.options), key = e.key.toLowerCase();
       clearTimeout(timer);
       timer = setTimeout(function () { typed = ""; }, 1000);
-      for (let i = 0; i < options.length; i++) {
-        const option = options[(anchor + i) % options.length];
-        if (option.disabled || option.hidden) continue;
-        if ((option.dataset.initials || "").startsWith(typed) || option.text.toLowerCase().startsWith(typed)) {
-          if (!option.selected) {
-            select.value = option.value;
-            select.dispatchEvent(new Event("change", { bubbles: true }));
-          }
-          return;
+      function find(letters) {
+        for (let i = 0; i < options.length; i++) {
+          const option = options[(anchor + i) % options.length];
+          if (option.disabled || option.hidden) continue;
+          const initials = option.dataset.initials || "";
+          if (initials.startsWith(letters) || option.text.toLowerCase().startsWith(letters)) return option;
         }
+        return null;
+      }
+      if (typed === "") anchor = (select.selectedIndex + 1) % options.length;
+      let option = find(typed + key);
+      if (option) { typed += key; } else if (typed !== "") {
+        // No option goes on like that: the letter starts a new run ("wx" then "ts" without a pause → 投诉).
+        anchor = (select.selectedIndex + 1) % options.length;
+        option = find(key);
+        typed = option ? key : "";
+      }
+      if (option && !option.selected) {
+        select.value = option.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
       }
     });
   }

@@ -8,7 +8,11 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from core.fields import TypedDateFormField, TypedDateTimeFormField, TypedPastDateFormField
+from core.fields import (
+    TypedDateFormField,
+    TypedDateTimeFormField,
+    TypedPastDateFormField,
+)
 from core.pinyin import pinyin_initials
 from core.typed_dates import parse_typed_date, parse_typed_datetime
 
