@@ -174,7 +174,7 @@ def main() -> None:
     print("\nEXPLAIN of the claim with clocks due (LIMIT 500):")
     print(explain(cur, claim_sql(now)))
     started = time.monotonic()
-    handled = sla_sweep_run(batch=500, budget_seconds=3600)
+    handled = sla_sweep_run(budget_seconds=3600)  # conf.SWEEP_BATCH, as a worker runs it
     sweep_seconds = time.monotonic() - started
     events = SlaEvent.objects.filter(detected_at__gte=now - timedelta(seconds=1)).count()
     print(f"\nsweep: {handled:,} due clocks handled, {events:,} events recorded, {len(knocked)} notify knocks "

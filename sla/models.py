@@ -207,7 +207,9 @@ class SlaTarget(models.Model):
 class SlaClock(models.Model):
     """One step of one ticket (one round: a reopened ticket owes dispatch and solution again)."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks",
+    # No index of its own: the unique (ticket, step, round) leads with ticket_id. Every index here is written
+    # again on each sweep update of next_check_at (not a HOT update): fewer indexes, faster sweeps.
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks", db_index=False,
                                verbose_name=_("ticket"))
     policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="clocks", verbose_name=_("policy"))
     target = models.ForeignKey(SlaTarget, on_delete=models.PROTECT, related_name="clocks", verbose_name=_("target"))
@@ -276,7 +278,9 @@ class ClockPause(models.Model):
 class SlaEvent(models.Model):
     """A warning, breach or escalation, recorded once per clock (the unique constraint is the guard)."""
 
-    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="events", verbose_name=_("clock"))
+    # No index of its own: the unique (clock, kind) leads with clock_id.
+    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="events", db_index=False,
+                              verbose_name=_("clock"))
     kind = models.CharField(_("kind"), max_length=12, choices=SlaEventKind.choices)
     at = models.DateTimeField(_("happened at"))  # the warn/due/escalation instant, not when a sweep saw it
     detected_at = models.DateTimeField(_("detected at"))
@@ -304,7 +308,9 @@ class Notification(models.Model):
                              verbose_name=_("user"))
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True,
                                related_name="+", verbose_name=_("ticket"))
-    event = models.ForeignKey(SlaEvent, on_delete=models.CASCADE, null=True, blank=True,
+    # No index of its own: the partial unique (event, user) covers every lookup by event (event_id = x implies
+    # event_id IS NOT NULL).
+    event = models.ForeignKey(SlaEvent, on_delete=models.CASCADE, null=True, blank=True, db_index=False,
                               related_name="notifications", verbose_name=_("SLA event"))
     step = models.CharField(_("step"), max_length=20, choices=Step.choices, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=SlaEventKind.choices, blank=True)

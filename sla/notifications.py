@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.roles import Role
+from core.sql import filter_ids, rows_source
 from tickets.models import Ticket
 from webhooks.choices import WebhookEvent
 from webhooks.services import webhook_event_emit
@@ -49,20 +52,41 @@ def _texts() -> tuple[dict[str, str], dict[str, str], str]:
                 _("This message was sent by the after-sales service desk."))
 
 
-def event_text(event: SlaEvent, texts=None) -> str:
+class Ev(NamedTuple):
+    """What notifying needs of one event, read in one query as a row (not three model instances)."""
+    pk: int
+    kind: str
+    at: datetime
+    step: str
+    round: int
+    due_at: datetime | None
+    target_id: int
+    ticket_id: int
+    number: str
+    engineer_id: int | None
+    created_by_id: int
+    partner_id: int | None
+
+
+EV_FIELDS = ("pk", "kind", "at", "clock__step", "clock__round", "clock__due_at", "clock__target_id",
+             "clock__ticket_id", "clock__ticket__number", "clock__ticket__engineer_id",
+             "clock__ticket__created_by_id", "clock__ticket__partner_id")
+
+
+def event_text(event: Ev, texts=None) -> str:
     messages, steps, _footer = texts or _texts()
-    clock = event.clock
-    due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") if clock.due_at else "—"
-    return messages[event.kind] % {"number": clock.ticket.number, "step": steps[clock.step], "due": due}
+    due = timezone.localtime(event.due_at).strftime("%Y-%m-%d %H:%M") if event.due_at else "—"
+    return messages[event.kind] % {"number": event.number, "step": steps[event.step], "due": due}
 
 
 def _tokens(target: SlaTarget, kind: str) -> list[str]:
     return list(getattr(target, STAGE_FIELDS[kind][0]) or [])
 
 
-def _recipient_ids(events: list[SlaEvent]) -> dict[int, list[int]]:
+def _recipient_ids(events: list[Ev]) -> dict[int, list[int]]:
     """event id → user ids, resolved with a fixed number of queries for the whole batch."""
-    targets = {e.clock.target_id: e.clock.target for e in events}
+    targets = SlaTarget.objects.only("warning_to", "breach_to", "escalation_to").in_bulk(
+        {e.target_id for e in events})
     named: dict[tuple[str, int], set[int]] = defaultdict(set)
     for kind in {e.kind for e in events}:
         users_field = STAGE_FIELDS[kind][1]
@@ -70,7 +94,8 @@ def _recipient_ids(events: list[SlaEvent]) -> dict[int, list[int]]:
         for target_id, user_id in through.objects.filter(slatarget_id__in=targets).values_list(
                 "slatarget_id", "user_id"):
             named[(kind, target_id)].add(user_id)
-    tokens_wanted = {token for e in events for token in _tokens(targets[e.clock.target_id], e.kind)}
+    tokens_wanted = {token for kind, target_id in {(e.kind, e.target_id) for e in events}
+                     for token in _tokens(targets[target_id], kind)}
     if Recipient.ASSIGNEE in tokens_wanted:
         tokens_wanted.add(Recipient.RECEPTION)  # the desk stands in while no engineer is assigned
     by_role: dict[str, set[int]] = defaultdict(set)
@@ -81,22 +106,22 @@ def _recipient_ids(events: list[SlaEvent]) -> dict[int, list[int]]:
             by_role[role].add(user_id)
     leads: dict[int, set[int]] = defaultdict(set)  # engineer → the leads of the teams they are in
     if Recipient.LEAD in tokens_wanted:
-        engineers = {e.clock.ticket.engineer_id for e in events if e.clock.ticket.engineer_id}
+        engineers = {e.engineer_id for e in events if e.engineer_id}
         for member_id, lead_id in Team.members.through.objects.filter(user_id__in=engineers).values_list(
                 "user_id", "team__lead_id"):
             if lead_id != member_id:
                 leads[member_id].add(lead_id)
     result: dict[int, set[int]] = {}
     for event in events:
-        target, ticket = targets[event.clock.target_id], event.clock.ticket
+        target = targets[event.target_id]
         ids = set(named[(event.kind, target.pk)])
         for token in _tokens(target, event.kind):
             if token == Recipient.ASSIGNEE:
-                ids |= {ticket.engineer_id} if ticket.engineer_id else by_role[Role.RECEPTION]
-            elif token == Recipient.LEAD and ticket.engineer_id:
-                ids |= leads[ticket.engineer_id]
+                ids |= {event.engineer_id} if event.engineer_id else by_role[Role.RECEPTION]
+            elif token == Recipient.LEAD and event.engineer_id:
+                ids |= leads[event.engineer_id]
             elif token == Recipient.CREATOR:
-                ids.add(ticket.created_by_id)
+                ids.add(event.created_by_id)
             elif token in ROLE_TOKENS:
                 ids |= by_role[ROLE_TOKENS[token]]
         result[event.pk] = ids
@@ -109,19 +134,21 @@ def _recipient_ids(events: list[SlaEvent]) -> dict[int, list[int]]:
 
 def _upsert_notices(rows: list[tuple[int, int, int, str, str, str]], now) -> list[tuple[int, int, int]]:
     """rows: (user, ticket, event, step, kind, text). One notice per (user, ticket, step): a newer event
-    updates it and makes it unread again. Returns (notice id, user id, event id) of the notices written."""
+    updates it and makes it unread again. Returns (notice id, user id, event id) of the notices written.
+    One statement whatever the number of rows (core.sql: arrays on PostgreSQL)."""
     if not rows:
         return []
     meta, adapt = Notification._meta, connection.ops.adapt_datetimefield_value
     table = meta.db_table
     user, ticket, event = (meta.get_field(name).column for name in ("user", "ticket", "event"))
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, NULL)"] * len(rows))
-    sql = (f"INSERT INTO {table} ({user}, {ticket}, {event}, step, kind, text, created_at, read_at) VALUES {values} "
+    source, params = rows_source([("u", "bigint"), ("t", "bigint"), ("e", "bigint"), ("step", "varchar"),
+                                  ("kind", "varchar"), ("text", "varchar"), ("at", "timestamptz")],
+                                 [(*row, adapt(now)) for row in rows])
+    sql = (f"INSERT INTO {table} ({user}, {ticket}, {event}, step, kind, text, created_at) {source} "
            f"ON CONFLICT ({user}, {ticket}, step) WHERE {event} IS NOT NULL DO UPDATE SET "
            f"{event} = excluded.{event}, kind = excluded.kind, text = excluded.text, "
            f"created_at = excluded.created_at, read_at = NULL WHERE {table}.{event} < excluded.{event} "
            f"RETURNING id, {user}, {event}")
-    params = [value for row in rows for value in (*row, adapt(now))]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()]
@@ -139,15 +166,12 @@ def _digest(user_notices: list[tuple[str, str]], texts) -> tuple[str, str]:
 def notifications_create_for_events(*, event_ids: Iterable[int]) -> list[int]:
     """In-app notices and e-mail outbox rows for events just claimed (same transaction as the claim).
     Returns the ids of the e-mail deliveries to send after commit."""
-    events = list(SlaEvent.objects.filter(pk__in=list(event_ids)).select_related("clock__ticket", "clock__target")
-                  .only("kind", "at", "clock__step", "clock__round", "clock__due_at", "clock__ticket__number",
-                        "clock__ticket__engineer", "clock__ticket__created_by", "clock__ticket__partner",
-                        "clock__target__warning_to", "clock__target__breach_to", "clock__target__escalation_to"))
+    events = [Ev(*row) for row in filter_ids(SlaEvent.objects.all(), list(event_ids)).values_list(*EV_FIELDS)]
     if not events:
         return []
     recipients = _recipient_ids(events)
-    users = {u.pk: u for u in get_user_model().objects.filter(
-        pk__in={uid for ids in recipients.values() for uid in ids}, is_active=True).only("pk", "email")}
+    emails = dict(get_user_model().objects.filter(
+        pk__in={uid for ids in recipients.values() for uid in ids}, is_active=True).values_list("pk", "email"))
     now = timezone.now()
     texts = _texts()
     # One reverse() for the batch: the number is the only part of the link that changes.
@@ -158,14 +182,14 @@ def notifications_create_for_events(*, event_ids: Iterable[int]) -> list[int]:
     newest: dict[tuple[int, int, str], int] = {}
     for event in sorted(events, key=lambda e: e.pk):
         for uid in recipients[event.pk]:
-            if uid in users:
-                newest[(uid, event.clock.ticket_id, event.clock.step)] = event.pk
+            if uid in emails:
+                newest[(uid, event.ticket_id, event.step)] = event.pk
     rows = [(uid, ticket_id, event_id, step, by_id[event_id].kind, text_of[event_id][:300])
             for (uid, ticket_id, step), event_id in sorted(newest.items())]
     written = _upsert_notices(rows, now)
 
     def line(event_id: int) -> tuple[str, str]:
-        return text_of[event_id], link_of("NUMBER", by_id[event_id].clock.ticket.number)
+        return text_of[event_id], link_of("NUMBER", by_id[event_id].number)
 
     mails: list[EmailDelivery] = []
     if getattr(settings, "SLA_EMAIL_DIGEST", conf.EMAIL_DIGEST):
@@ -173,32 +197,31 @@ def notifications_create_for_events(*, event_ids: Iterable[int]) -> list[int]:
         for _nid, uid, event_id in written:
             per_user[uid].append(event_id)
         for uid, event_ids_of_user in sorted(per_user.items()):
-            if users[uid].email:
+            if emails[uid]:
                 subject, body = _digest([line(e) for e in sorted(event_ids_of_user)], texts)
-                mails.append(EmailDelivery(to=users[uid].email, subject=subject, body=body, created_at=now))
+                mails.append(EmailDelivery(to=emails[uid], subject=subject, body=body, created_at=now))
     else:
         for nid, uid, event_id in written:
-            if users[uid].email:
+            if emails[uid]:
                 text, link = line(event_id)
-                mails.append(EmailDelivery(notification_id=nid, to=users[uid].email, subject=f"[SLA] {text}"[:200],
+                mails.append(EmailDelivery(notification_id=nid, to=emails[uid], subject=f"[SLA] {text}"[:200],
                                            body=f"{text}\n\n{link}\n\n{texts[2]}\n", created_at=now))
     EmailDelivery.objects.bulk_create(mails)
     _partner_webhooks(events)
     return [m.pk for m in mails]
 
 
-def _partner_webhooks(events: list[SlaEvent]) -> None:
+def _partner_webhooks(events: list[Ev]) -> None:
     """`sla.breached` for the partner whose ticket it is (webhooks app), in the same transaction; the key
     makes a second call for the same event a no-op."""
-    breaches = [e for e in events if e.kind == SlaEventKind.BREACH and e.clock.ticket.partner_id]
+    breaches = [e for e in events if e.kind == SlaEventKind.BREACH and e.partner_id]
     if not breaches:
         return
-    tickets = Ticket.objects.in_bulk({e.clock.ticket_id for e in breaches})  # whole rows for the payload
+    tickets = Ticket.objects.in_bulk({e.ticket_id for e in breaches})  # whole rows for the payload
     for event in breaches:
-        clock = event.clock
-        webhook_event_emit(tickets[clock.ticket_id], WebhookEvent.SLA_BREACHED, {
+        webhook_event_emit(tickets[event.ticket_id], WebhookEvent.SLA_BREACHED, {
             # Beijing offset, as every other time the API emits.
-            "step": clock.step, "round": clock.round, "due_at": timezone.localtime(clock.due_at).isoformat(),
+            "step": event.step, "round": event.round, "due_at": timezone.localtime(event.due_at).isoformat(),
             "breached_at": timezone.localtime(event.at).isoformat()}, key=f"sla-breach:{event.pk}", at=event.at)
 
 

@@ -30,7 +30,9 @@ pytestmark = [
 
 @pytest.fixture
 def processes(tmp_path):
-    running = Processes(tmp_path, SLA_SWEEP_SECONDS="1", SLA_RENOTIFY_AFTER_SECONDS="3")
+    # One e-mail per notice (SLA_EMAIL_DIGEST=0, not the default digest), so each notice's e-mail can be counted
+    # through the crash; the digest's exactly-once is tests/sla/test_race.py's.
+    running = Processes(tmp_path, SLA_SWEEP_SECONDS="1", SLA_RENOTIFY_AFTER_SECONDS="3", SLA_EMAIL_DIGEST="0")
     yield running
     running.stop_all()
 
