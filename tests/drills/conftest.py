@@ -83,8 +83,9 @@ def redis_server(tmp_path):
 @pytest.fixture
 def processes(tmp_path, redis_server):
     """Worker/beat launcher bound to the private Redis (broker and cache), sweeping every second."""
+    # SLA_EMAIL_DIGEST=0: one e-mail per notice, so a drill can count that none was lost or doubled.
     running = Processes(tmp_path, REDIS_URL=redis_server.url(0), SLA_SWEEP_SECONDS="1",
-                        SLA_RENOTIFY_AFTER_SECONDS="3", WEBHOOKS_ALLOW_PRIVATE_NETWORKS="1")
+                        SLA_RENOTIFY_AFTER_SECONDS="3", WEBHOOKS_ALLOW_PRIVATE_NETWORKS="1", SLA_EMAIL_DIGEST="0")
     yield running
     running.stop_all()
 
