@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import role_required
 from core.errors import ApplicationError
+from core.live import live_poll
 from core.roles import Role
 from sla.selectors import calendar_schedule_gaps
 
@@ -26,6 +27,7 @@ def _form(request):
 
 @require_GET
 @role_required(Role.MANAGER)
+@live_poll("dashboard", "tickets", "sla_events")  # the figures poll: recomputed only after a change
 def dashboard_view(request):
     form, filters = _form(request)
     if filters is None:

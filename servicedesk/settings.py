@@ -125,6 +125,9 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=12 * 3600)
 # With Redis, a session is read from the cache (no SQL per request) and written through to the database; a
 # cache flush or a Redis outage costs a database read, never a failed page (core/sessions.py).
 SESSION_ENGINE = "core.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Live pages (core/live.py): how often an open list, queue, bell or dashboard asks "anything new?" (a 304
+# when not). At most 10 s: a new ticket or notice must show within 10 s (issue 15).
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", default=8)
 
 # Log-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name, or from one
 # address, both are refused — the right password too — for AXES_COOLOFF_MINUTES. Admin → Axes lists

@@ -14,6 +14,7 @@ class SlaConfig(AppConfig):
 
         from . import effects, models
         from .defaults import sla_defaults_ensure
+        from .live import live_sources_register
         from .selectors import calendar_schedule_warning
         from .snapshot import snapshot_invalidate
 
@@ -26,8 +27,8 @@ class SlaConfig(AppConfig):
         # The seed's default policy exists after every migrate and after a test flush.
         post_migrate.connect(sla_defaults_ensure, sender=self, dispatch_uid="sla.defaults")
 
-        hooks.on_created("sla", effects.on_created)
         hooks.on_creating("sla", effects.on_creating)
+        hooks.on_created("sla", effects.on_created)
         hooks.on_transitioned("sla", effects.on_transitioned)
         hooks.on_updated("sla", effects.on_updated)
         hooks.rows("sla", hooks.Rows(output_key="clocks", output_field=effects.clocks_output_field,
@@ -36,3 +37,4 @@ class SlaConfig(AppConfig):
         hooks.panel("sla", "sla/_ticket_panel.html", effects.ticket_panel_context)
         # /readyz names a working calendar that lacks the holidays of the coming weeks (a warning, not a 503).
         register_advisory_check("calendar", calendar_schedule_warning)
+        live_sources_register()  # SLA events and the bell's change tokens for live pages (core/live.py)

@@ -3,13 +3,23 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from core.live import live_poll
+
 from .notifications import notifications_mark_read
 from .selectors import notification_list_for, notifications_unread_for
 
 
 def _bell(request):
     notifications, unread = notifications_unread_for(user=request.user)
-    return render(request, "sla/_bell.html", {"notifications": notifications, "unread": unread})
+    return render(request, "sla/_bell.html", {"notifications": notifications, "unread": unread,
+                                              "live_etag": getattr(request, "live_etag", "")})
+
+
+@require_GET
+@live_poll("bell", "bell")
+def bell_view(request):
+    """The bell alone: every page's bell polls it (static/js/live.js), 304 while the unread notices are the same."""
+    return _bell(request)
 
 
 @require_POST

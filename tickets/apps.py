@@ -9,5 +9,7 @@ class TicketsConfig(AppConfig):
         from core.demo import demo_step_register
 
         from .demo import demo_tickets
+        from .live import live_sources_register
 
         demo_step_register("tickets", demo_tickets)
+        live_sources_register()  # the desk list's and the queue's change tokens (core/live.py)

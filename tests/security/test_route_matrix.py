@@ -80,6 +80,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "progress:message-status": {"GET": "L ok ok 404 ok L L ok"},
     # Everyone's own bell: someone else's notification id marks nothing (sla/views.py), so "ok" for all.
     "sla:notifications": {"GET": "L ok ok ok ok L L ok"},
+    "sla:bell": {"GET": "L ok ok ok ok L L ok"},  # each user's own bell, polled by every page (core/live.py)
     "sla:notifications-read-all": {"POST": "L ok ok ok ok L L ok"},
     "sla:notification-read": {"POST": "L ok ok ok ok L L ok"},
     "warranty:preview": {"POST": "L ok 403 403 ok L L ok"},

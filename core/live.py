@@ -1,0 +1,99 @@
+"""Live pages (issue 15 §4): fragments poll, and an unchanged fragment costs a 304 and one small query.
+
+A live region (`static/js/live.js`) asks again every LIVE_POLL_SECONDS with `If-None-Match: <the ETag it was
+rendered with>`. The view, wrapped in `live_poll(scope, *sources)`, first computes the page's change token —
+ONE query: each source's scalars (a MAX or a COUNT over an index) as subqueries of the user's own row — and
+answers 304 with no body when it matches; otherwise the view renders as usual and the new ETag goes with it.
+
+Why polling and a database token (ARCHITECTURE.md "Live pages"):
+- gunicorn runs sync workers: a server-sent-events stream would hold a worker per open page (200 pages, 200
+  workers); a conditional poll holds one for a few milliseconds.
+- The token is read from the tables the page shows, so no writer has to remember to bump a counter (the
+  timeline writer, the sweep, the notice upsert and the admin all move `updated_at`, an id or a count by
+  themselves), and it needs no Redis: while Redis is away the polls answer exactly as before.
+
+Sources are registered by the app that owns the tables, from its AppConfig.ready() (core imports no app):
+`live_source_register("tickets", lambda user: {"updated": scalar(Ticket.objects.all(), "MAX", "updated_at")})`.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import BigIntegerField, DateTimeField, F, Field, Func, QuerySet, Subquery
+from django.http import HttpResponseNotModified
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+
+POLL_HEADER = "X-Live-Poll"  # sent by live.js on its polls only: a page load never answers 304
+_SOURCES: dict[str, Callable[[object], Mapping[str, Subquery]]] = {}
+
+
+def poll_seconds() -> int:
+    return int(getattr(settings, "LIVE_POLL_SECONDS", 8))
+
+
+def scalar(qs: QuerySet, function: str, field: str) -> Subquery:
+    """`SELECT <function>(field) FROM … WHERE …` as a scalar subquery (no GROUP BY: a plain Func, not an
+    aggregate). MAX over an indexed column and COUNT over a partial index are index-only reads."""
+    output: Field = BigIntegerField() if function == "COUNT" or field == "id" else DateTimeField()
+    return Subquery(qs.order_by().annotate(v=Func(F(field), function=function, output_field=output)).values("v")[:1])
+
+
+def live_source_register(name: str, parts: Callable[[object], Mapping[str, Subquery]]) -> None:
+    """`parts(user)` → {alias: scalar subquery}; `OuterRef("pk")` in them is the user's id."""
+    _SOURCES[name] = parts
+
+
+def live_values(*, user, sources: tuple[str, ...]) -> tuple:
+    """Every scalar of the named sources, in one query anchored on the user's row."""
+    annotations = {f"{name}__{alias}": sub for name in sources for alias, sub in _SOURCES[name](user).items()}
+    if not annotations:
+        return ()
+    row = get_user_model().objects.filter(pk=user.pk).annotate(**annotations).values_list(*annotations).first()
+    return tuple(row or ())
+
+
+def live_etag(request, *, scope: str, sources: tuple[str, ...]) -> str:
+    """The page's ETag: what it shows (scope, path with its filters, user, language) and the data token."""
+    values = live_values(user=request.user, sources=sources)
+    key = "|".join([scope, str(request.user.pk), translation.get_language() or "", request.get_full_path(),
+                    *(value.isoformat() if hasattr(value, "isoformat") else str(value) for value in values)])
+    return '"live-' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'
+
+
+def is_live_poll(request) -> bool:
+    return request.headers.get(POLL_HEADER) == "1"
+
+
+def live_poll(scope: str, *sources: str):
+    """Decorate a GET view: `request.live_etag` for the template (the region's data-live-etag), and on a poll
+    whose If-None-Match still matches, a 304 without running the view."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method != "GET" or not request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            if missing := [name for name in sources if name not in _SOURCES]:
+                raise LookupError(f"live sources not registered: {', '.join(missing)}")  # a wiring bug
+            etag = live_etag(request, scope=scope, sources=sources)
+            request.live_etag = etag
+            poll = is_live_poll(request)
+            if poll and etag in parse_etags(request.headers.get("If-None-Match", "")):
+                response = HttpResponseNotModified()
+            else:
+                response = view(request, *args, **kwargs)
+            if poll and response.status_code in (200, 304):
+                # X-Live marks an answer from a live view: a poll redirected to the log-in page (session over)
+                # has none, and live.js stops instead of swapping the log-in form into the list.
+                response["ETag"], response["X-Live"] = etag, "1"
+                patch_vary_headers(response, (POLL_HEADER, "Cookie", "Accept-Language"))
+            return response
+
+        return wrapped
+
+    return decorator
