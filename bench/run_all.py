@@ -188,11 +188,17 @@ def report(limits, peer, project, http, sla, million, info, load_before, out) ->
     if len(limits) == 2 and all(limits) and "bare_rps" in limits[1]:
         drift = abs(float(limits[1]["bare_rps"]) / float(limits[0]["bare_rps"]) - 1)
         lines.append(f"limit drift between the two runs: {drift:.0%}{' (> 10 %: the box drifted, re-run)' if drift > .1 else ''}")
-    for pattern, label in ((r"^sweep: .*", "SLA"), (r"^notify: .*", "SLA"), (r"^sla_slaclock: .*", "SLA")):
-        for found in re.findall(pattern, sla, re.M):
-            lines.append(f"{label}: {found}")
+    for found in re.findall(r"^sla_slaclock: .*", sla, re.M):
+        lines.append(f"SLA: {found}")
+    for found in re.findall(r"^(?:sweep|notify): .*", sla, re.M):
+        seconds = re.search(r" in ([\d.]+) s", found)
+        verdict = "" if not seconds else (" — ok (≤ 1 s)" if float(seconds.group(1)) <= 1 else " — MISSED (> 1 s)")
+        lines.append(f"SLA: {found}{verdict}")
     for line in million.splitlines():
-        if line.startswith(("page  first page", "page  two open", "api   first page", "1,0")):
+        if line.startswith(("page  ", "api   ")):
+            p50 = float(line[28:37])
+            lines.append(f"1M list: {line}{'  ok (≤ 30 ms)' if p50 <= 30 else '  MISSED (> 30 ms)'}")
+        elif line.startswith(("1,0", "load average")):
             lines.append(f"1M list: {line}")
     text = "\n".join(lines)
     (out / "table.txt").write_text(text + "\n")
