@@ -1,7 +1,8 @@
-"""The public lookup. It runs the same two queries whether or not the pair matches, so neither the
+"""The public lookup. It runs the same four queries whether or not the pair matches, so neither the
 answer nor its timing tells a wrong ticket number from a wrong phone number."""
 import hmac
 from dataclasses import dataclass
+from types import SimpleNamespace
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from .models import CustomerMessage, MessageTemplate
 from .texts import PUBLIC_ACTIONS, REFUND_AGREED, STEP_PLAIN, WAIT_PLAIN, customer_summary
 
 NO_TICKET = -1  # an id no row has: the miss runs the same timeline query as a hit
+_NOBODY = SimpleNamespace(pk=NO_TICKET)  # what the customer facts are asked about on a miss
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,12 @@ def progress_lookup(*, number: str, phone: str) -> Progress | None:
     events = list(TicketEvent.objects.filter(ticket_id=ticket.pk if matched else NO_TICKET,
                                              action__in=PUBLIC_ACTIONS)
                   .only("at", "action", "data").order_by("at", "id"))
+    # Queries 3–4, on a miss too: the planned visit and the refund, through the hooks port (fieldservice and
+    # refunds register their facts; progress imports neither).
+    facts = hooks.facts_for_customer(ticket=ticket if matched else _NOBODY)
     if not matched:
         return None
     steps = tuple(Step(at=e.at, action=e.action, label=_step_label(e)) for e in events)
-    # Queries 3–4, on a hit only: the planned visit and the refund, through the hooks port (fieldservice and
-    # refunds register their facts; progress imports neither).
-    facts = hooks.facts_for_customer(ticket=ticket)
     solved_as = [(e.data or {}).get("kind") for e in events if e.action == "solve"]
     is_refund = bool(facts.get("refund_state")) or (solved_as[-1:] == [SolutionKind.RETURN_REFUND])
     visit = _visit_window(facts)

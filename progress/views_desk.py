@@ -52,7 +52,8 @@ def message_preview_view(request, number: str):
         data["text"], data["subject"] = template.body, template.subject
     # Unbound, with the typed values as initial: a preview is no submission, no red fields while writing.
     form = CustomerMessageForm(initial=data.dict(), templates=templates)
-    text, subject = data.get("text", ""), data.get("subject", "")
+    # The subject is previewed only for an e-mail: an SMS has none.
+    text, subject = data.get("text", ""), data.get("subject", "") if data.get("channel") == NoticeChannel.EMAIL else ""
     preview, preview_subject, problems = message_draft(values=message_values(ticket=ticket), text=text,
                                                        subject=subject)
     return _composer(request, ticket, form, preview=preview, problems=problems, subject=preview_subject)
