@@ -8,6 +8,7 @@ from stdnum import luhn
 
 from tickets.choices import Channel, Kind, Priority, ProductCategory, Status
 from tickets.models import Customer, Device, Ticket
+from tickets.search import SEARCHED_DEVICE_FIELDS, search_text_for
 
 
 def valid_imei(n: int) -> str:
@@ -67,6 +68,10 @@ class TicketFactory(factory.django.DjangoModelFactory):
     created_at = factory.LazyFunction(timezone.now)
     updated_at = factory.SelfAttribute("created_at")
     status_changed_at = factory.SelfAttribute("created_at")
+    # As ticket_create stores it: what the search box finds the ticket by (tickets/search.py).
+    search_text = factory.LazyAttribute(lambda t: search_text_for(
+        contact_name=t.contact_name, contact_phone=t.contact_phone, fault=t.fault_description,
+        **({f: getattr(t.device, f) for f in SEARCHED_DEVICE_FIELDS} if t.device else {})))
 
 
 def intake_payload(**overrides) -> dict:

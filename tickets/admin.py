@@ -8,6 +8,7 @@ from core.errors import ApplicationError
 
 from .customers import customer_merge
 from .models import Customer, Device, Ticket, TicketEvent
+from .search import search_text_refresh
 
 
 @admin.register(Customer)
@@ -57,6 +58,10 @@ class DeviceAdmin(admin.ModelAdmin):
     list_filter = ("category",)
     raw_id_fields = ("customer",)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        search_text_refresh(Ticket.objects.filter(device=obj))  # its tickets are found by brand, model, serial
+
 
 class TicketEventInline(admin.TabularInline):
     model = TicketEvent
@@ -78,6 +83,10 @@ class TicketAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "version", "created_at", "updated_at", "status_changed_at")
     inlines = [TicketEventInline]
     show_full_result_count = False  # no COUNT(*) over a million rows
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        search_text_refresh(Ticket.objects.filter(pk=obj.pk))  # contact, device or fault edited here
 
 
 @admin.register(TicketEvent)

@@ -27,6 +27,7 @@ from . import hooks
 from .choices import Channel, Kind, Priority, ProductCategory
 from .intake import intake_device_errors
 from .models import Device, Ticket
+from .search import SEARCHED_DEVICE_FIELDS, search_text_for, search_text_refresh
 from .timeline import timeline_record
 
 EDITABLE_FIELDS = ("contact_name", "contact_phone", "kind", "channel", "priority", "fault_description",
@@ -146,10 +147,20 @@ def ticket_edit(*, ticket: Ticket, actor, expected_version: int, changes: Mappin
         return ticket
     logged = {key: [_as_json(getattr(ticket, key)), _as_json(value)] for key, value in diff.items()}
     logged.update({f"device.{key}": [_as_json(old), _as_json(new)] for key, (old, new) in device_diff.items()})
+    device_now = ticket.device
     if device_diff:
-        written = _device_write(ticket, device_after, device_diff)
+        device_now = written = _device_write(ticket, device_after, device_diff)
         if ticket.device_id is None:
             diff["device"] = written
+        elif set(device_diff) & set(SEARCHED_DEVICE_FIELDS):  # the device's other tickets are found by it too
+            search_text_refresh(Ticket.objects.filter(device=written).exclude(pk=ticket.pk))
+    text = search_text_for(  # this ticket's search text in the same UPDATE as its changes (tickets/search.py)
+        contact_name=diff.get("contact_name", ticket.contact_name) or ticket.customer.name,
+        contact_phone=diff.get("contact_phone", ticket.contact_phone) or ticket.customer.phone,
+        fault=diff.get("fault_description", ticket.fault_description),
+        **({f: getattr(device_now, f) for f in SEARCHED_DEVICE_FIELDS} if device_now else {}))
+    if text != ticket.search_text:
+        diff["search_text"] = text
     now = timezone.now()
     if timeline_record(ticket=ticket, actor=actor, action="update", at=now, data={"changes": logged},
                        values=diff, expect={"version": expected_version}) is None:

@@ -134,7 +134,7 @@ class TicketIntakeForm(BootstrapMixin, forms.Form):
 
 class TicketFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        widget=QuickTextInput(attrs={"placeholder": _("Number, phone, IMEI, serial or name"),
+                        widget=QuickTextInput(attrs={"placeholder": _("Number or its end, phone, name, model, fault"),
                                                      "type": "search"}))
     status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds"))] + Kind.choices, required=False,

@@ -137,6 +137,11 @@ class Ticket(models.Model):
     # Nearest due time of the ticket's running SLA clocks, kept by the SLA services: the queue's sort key.
     next_due_at = models.DateTimeField(_("next due at"), null=True, blank=True)
 
+    # What the search box finds a ticket by (tickets/search.py): contact, phone digits, device, fault and their
+    # short words, kept by the services that write them. Its trigram GIN index (and the number's) is PostgreSQL's
+    # alone, so it lives in migration 0011, not in Meta.indexes (SQLite scans; the demo is small).
+    search_text = models.TextField(_("search text"), blank=True, default="", db_default="", editable=False)
+
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")

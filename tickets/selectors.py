@@ -18,6 +18,7 @@ from core.validation import phone_search_key
 from . import hooks
 from .choices import OPEN_STATUSES, Status
 from .models import Customer, Device, Ticket, TicketEvent
+from .search import search_q
 
 NUMBER_RE = re.compile(r"^SD-\d{8}-\d{4,}$", re.IGNORECASE)
 LIST_RELATED = ("customer", "device", "engineer", "partner",
@@ -76,7 +77,7 @@ def ticket_get_for_user(*, user, pk: int | None = None, number: str | None = Non
 
 
 def _search(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
-    """Exact, indexed lookups only: the shape of the query decides which index answers it."""
+    """Whole values by their exact, indexed lookups; anything else by fragment (tickets/search.py)."""
     q = q.strip()
     if NUMBER_RE.match(q):
         return qs.filter(number=q.upper())
@@ -85,11 +86,14 @@ def _search(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
         return qs.filter(device__in=Device.objects.filter(imei=digits).values("pk"))
     if phone := phone_search_key(q):
         return qs.filter(customer__in=Customer.objects.filter(phone=phone).values("pk"))
+    if len(q) >= 2 and (fragment := search_q(q)) is not None:
+        # The end of a number, 4+ digits of a phone, part of a name, model or serial, words of the fault: one
+        # column of the ticket under one trigram index (PostgreSQL), so no OR across joined tables.
+        return qs.filter(fragment)
     if q:
-        # Name prefix or serial. Never `customer IN … OR device IN …`: PostgreSQL can only answer that by
-        # walking every ticket newest first (2.8 s for a name nobody has, at 1M tickets). One semi-join on the
-        # name lets it walk for a common surname and use the name index for a rare one; a serial is looked up
-        # first (one indexed query) and only then joined in with a UNION.
+        # One character (王): a name prefix, as before — too short for a fragment, the name index answers it.
+        # Never `customer IN … OR device IN …`: PostgreSQL can only answer that by walking every ticket newest
+        # first (2.8 s for a name nobody has, at 1M tickets); a serial is looked up first and UNION-ed in.
         by_name = Customer.objects.filter(name__startswith=q).values("pk")
         serial_devices = list(Device.objects.filter(serial=q).values_list("pk", flat=True)[:100])
         if not serial_devices:
@@ -97,6 +101,18 @@ def _search(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
         return qs.filter(pk__in=Ticket.objects.filter(customer__in=by_name).values("pk").union(
             Ticket.objects.filter(device__in=serial_devices).values("pk"), all=True))
     return qs
+
+
+# How many rows the list says match, at most: beyond it "1,000+". Counted as COUNT(*) over a LIMIT cap + 1
+# subquery — it stops at the 1,001st row, where a full COUNT(*) reads every matching row (all of a million).
+MATCH_COUNT_CAP = 1000
+
+
+def ticket_count_capped(qs: QuerySet[Ticket], *, cap: int | None = None) -> tuple[int, bool]:
+    """(rows matching, capped): (cap, True) when more than `cap` match."""
+    cap = MATCH_COUNT_CAP if cap is None else cap
+    found = qs.order_by().values("pk")[: cap + 1].count()
+    return min(found, cap), found > cap
 
 
 def _day_start(value) -> datetime:

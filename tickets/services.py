@@ -17,6 +17,7 @@ from .customers import NamePolicy
 from .editing import EDITABLE_FIELDS, ticket_edit
 from .models import Customer, Device, Ticket, TicketEvent
 from .numbering import ticket_number_next
+from .search import SEARCHED_DEVICE_FIELDS, search_text_for, search_text_refresh
 from .timeline import timeline_open, timeline_record
 from .workflow import ACTION_ROLES, ENGINEER_OWN_ONLY, STAMPS, next_status
 
@@ -67,6 +68,8 @@ def device_get_or_create(
                 Device.objects.filter(pk=device.pk).update(**fields)
                 for key, value in fields.items():
                     setattr(device, key, value)
+                if set(fields) & set(SEARCHED_DEVICE_FIELDS):  # its earlier tickets are found by the new model too
+                    search_text_refresh(Ticket.objects.filter(device=device))
             return device
     return Device.objects.create(customer=customer, **data)
 
@@ -93,6 +96,7 @@ def ticket_create(
     owner, owner_is_new = _customer_get_or_create(
         name=customer["name"], phone=customer["phone"], email=customer.get("email", ""),
         name_policy=customer.get("name_policy") or NamePolicy.TICKET_ONLY)
+    device_row = device_get_or_create(customer=owner, data=device or {}, customer_is_new=owner_is_new)
     # What other apps compute before the insert (sla: the first due time), so the row is written once.
     draft = Ticket(created_at=now, customer=owner, partner=partner, kind=kind, channel=channel, priority=priority,
                    status=Status.REGISTERED)
@@ -106,7 +110,7 @@ def ticket_create(
         # The contact as given on this call: what this ticket shows for good, whatever the record becomes.
         contact_name=customer["name"],
         contact_phone=customer["phone"],
-        device=device_get_or_create(customer=owner, data=device or {}, customer_is_new=owner_is_new),
+        device=device_row,
         partner=partner,
         partner_reference=partner_reference,
         kind=kind,
@@ -114,6 +118,9 @@ def ticket_create(
         priority=priority,
         status=Status.REGISTERED,
         fault_description=fault_description,
+        search_text=search_text_for(  # what the search box finds it by (tickets/search.py)
+            contact_name=customer["name"], contact_phone=customer["phone"], fault=fault_description,
+            **({f: getattr(device_row, f) for f in SEARCHED_DEVICE_FIELDS} if device_row else {})),
     )  # the row and its "register" event: tickets/timeline.py is the one creation path
     hooks.run_created(ticket=ticket, at=now, actor=created_by, extras=extras)
     return ticket

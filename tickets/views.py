@@ -47,6 +47,10 @@ def ticket_list_view(request):
     query = request.GET.copy()
     query.pop("after", None)
     context = {"form": form, "tickets": tickets, "next_cursor": next_cursor, "query": query.urlencode()}
+    if template == "tickets/list.html" and not request.GET.get("after"):
+        # How many match, capped at 1,000 (one bounded query; "More" pages do not repeat it).
+        count, capped = selectors.ticket_count_capped(qs)
+        context.update(match_count=count, match_count_capped=capped, match_count_shown=f"{count:,}")  # 1,000+
     if template == "tickets/list.html" and user_has_role(request.user, *DESK):
         context["bulk_form"] = BulkForm()  # the bulk bar above the rows (tickets/views_bulk.py)
     return render(request, template, context)

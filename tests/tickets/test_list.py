@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests.factories import CustomerFactory, DeviceFactory, TicketFactory, valid_imei
 from tickets.choices import Kind, Status
+from tickets.selectors import MATCH_COUNT_CAP
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -76,8 +77,11 @@ def test_list_query_counts_are_reported(manager_client, manager_api, engineer, o
     api_sql = [query["sql"] for query in api.captured_queries]
     with capsys.disabled():
         print(f"\nticket list: page {len(page_sql)} queries, GET /api/v1/tickets/ {len(api_sql)} queries (25 rows)")
-    # keyset pages never count the table (a million rows); small per-user counts elsewhere are fine
-    assert not any("COUNT(*)" in sql and 'FROM "tickets_ticket"' in sql for sql in page_sql + api_sql)
+    # keyset pages never count the table (a million rows): the page's "N tickets match" is one COUNT over a
+    # LIMIT 1001 subquery (it stops at the 1,001st row); the API counts nothing. Small per-user counts are fine.
+    counts = [sql for sql in page_sql + api_sql if "COUNT(" in sql.upper() and 'FROM "tickets_ticket"' in sql]
+    assert [sql for sql in page_sql if sql in counts] == counts and len(counts) == 1, counts
+    assert f"LIMIT {MATCH_COUNT_CAP + 1}" in counts[0], counts[0]
 
 
 # --- search: one box, the shape of the query decides ----------------------------------------------------------
@@ -107,9 +111,12 @@ def test_search_finds_exactly_the_ticket(manager_client, manager_api, haystack, 
     assert api_numbers(manager_api, q=q) == want
 
 
-def test_a_name_prefix_matches_every_name_that_starts_with_it(manager_api, haystack):
+def test_one_character_is_a_name_prefix_two_are_a_fragment_anywhere(manager_api, haystack):
     assert len(api_numbers(manager_api, q="欧")) == 4  # 欧阳娜娜 and the three 欧文
-    assert api_numbers(manager_api, q="娜娜") == []  # prefix, not substring: the index answers it
+    assert api_numbers(manager_api, q="娜") == []  # one character: a prefix only (too common to mean anything)
+    # Two or more: anywhere in the name (issue 15; was a prefix only). More kinds: tests/tickets/test_search.py.
+    assert api_numbers(manager_api, q="娜娜") == [haystack["target"].number]
+    assert api_numbers(manager_api, q="阳娜") == [haystack["target"].number]
 
 
 # --- filters -------------------------------------------------------------------------------------------------

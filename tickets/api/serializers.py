@@ -245,7 +245,11 @@ class TicketFilterInput(serializers.Serializer):
     created_from = BoundedDateField(required=False)
     created_to = BoundedDateField(required=False)
     updated_since = BoundedDateTimeField(required=False)
-    q = serializers.CharField(required=False, max_length=100, allow_blank=True)
+    q = serializers.CharField(
+        required=False, max_length=100, allow_blank=True,
+        help_text="Search: a whole number, phone, IMEI or serial exactly; otherwise fragments — the end of a number "
+        "(`0317`), 4+ digits of a phone, part of a name, model or serial, words of the fault description (every "
+        "word must match; one character: a name prefix).")
     # Partners sync with ?updated_since=<last seen>&ordering=updated_at: oldest change first, keyset pages.
     ordering = serializers.ChoiceField(
         choices=["-created_at", "created_at", "-updated_at", "updated_at"], required=False, default="-created_at",
