@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.decorators import role_required
 from core.errors import ApplicationError
+from core.live import live_poll
 from core.steps import Failed, page_step_run
 from core.roles import Role, user_has_role
 
@@ -34,6 +35,7 @@ def home(request):
 
 @require_GET
 @role_required(*STAFF)
+@live_poll("desk-list", "tickets", "sla_events")  # the rows poll: 304 while no ticket changed (core/live.py)
 def ticket_list_view(request):
     form = TicketFilterForm(request.GET or None)
     template = "tickets/_list_rows.html" if request.htmx and not request.htmx.boosted else "tickets/list.html"
@@ -172,6 +174,7 @@ def ticket_action_view(request, number: str, action: str):
 
 @require_GET
 @role_required(Role.ENGINEER)
+@live_poll("queue", "queue", "sla_events")  # the queue polls: 304 while none of my tickets changed
 def my_tickets_view(request):
     # With the clocks (one query): each card says which step is due ("工程师回复 · 剩余 23 小时 59 分").
     tickets = selectors.load_row_extensions(list(selectors.engineer_queue(user=request.user)[:200]))
