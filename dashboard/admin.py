@@ -1,5 +1,6 @@
 """Policy is data: the KPI weights and period, and the supervisors' ratings, edited by managers."""
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from tickets.selectors import engineers_active
 
@@ -8,8 +9,12 @@ from .models import ExportJob, KpiPolicy, SupervisorRating
 
 @admin.register(KpiPolicy)
 class KpiPolicyAdmin(admin.ModelAdmin):
-    list_display = ("name", "effective_from", "period", "customer_weight", "supervisor_weight", "min_ratings")
+    list_display = ("name", "effective_from", "period", "customer_weight", "supervisor_share", "min_ratings")
     ordering = ("-effective_from",)
+
+    @admin.display(description=_("supervisor rating weight"))
+    def supervisor_share(self, obj):
+        return obj.supervisor_weight
 
 
 @admin.register(SupervisorRating)

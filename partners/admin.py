@@ -107,7 +107,8 @@ class PartnerApiKeyAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("scopes"))
     def scope_list(self, obj):
-        return ", ".join(obj.scopes or [])
+        labels = dict(ApiScope.choices)  # by name, not the codes a partner's developer reads
+        return "、".join(str(labels.get(scope, scope)) for scope in obj.scopes or [])
 
     @admin.display(description=_("active"), boolean=True)
     def is_active(self, obj):

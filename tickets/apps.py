@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TicketsConfig(AppConfig):
     name = "tickets"
+    verbose_name = _("Tickets")
 
     def ready(self) -> None:
         # Imported here, not at the top: Django loads models only after every AppConfig is created.

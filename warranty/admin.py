@@ -11,27 +11,25 @@ from django.contrib.admin.utils import unquote
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from .choices import COMPONENT_LABELS, DOCUMENT_LABELS, component_label
 from .models import WarrantyComponentRule, WarrantyDecision, WarrantyPolicy
 from .rules import KNOWN_DOCUMENTS, REMEDIES
 from .signals import policies_changed
 from .services import policy_is_used, policy_new_version, policy_next_version
 from .snapshots import PERIOD_FIELDS, snapshot_from_rows
 
-DOCUMENTS_HELP = _("Comma-separated codes, e.g. invoice, warranty_card, original_packaging, accessories_complete.")
-
-
-def _codes(text: str) -> list[str]:
-    return list(dict.fromkeys(part.strip() for part in (text or "").replace("，", ",").split(",") if part.strip()))
+def _documents(label, codes=tuple(DOCUMENT_LABELS), **kwargs) -> forms.MultipleChoiceField:
+    """Documents are ticked by name (issue 15 §8: the admin asked for English codes); the codes are stored."""
+    return forms.MultipleChoiceField(label=label, required=False, widget=forms.CheckboxSelectMultiple,
+                                     choices=[(code, DOCUMENT_LABELS.get(code, code)) for code in codes], **kwargs)
 
 
 class WarrantyPolicyAdminForm(forms.ModelForm):
-    start_documents = forms.MultipleChoiceField(
-        label=_("documents that prove the purchase date"), required=False, widget=forms.CheckboxSelectMultiple,
-        choices=[(doc, doc) for doc in KNOWN_DOCUMENTS],
-        help_text=_("Without them the periods run from the factory date."))
-    return_documents = forms.CharField(label=_("a return needs"), required=False, help_text=DOCUMENTS_HELP)
-    exchange_documents = forms.CharField(label=_("an exchange needs"), required=False, help_text=DOCUMENTS_HELP)
-    repair_documents = forms.CharField(label=_("a free repair needs"), required=False, help_text=DOCUMENTS_HELP)
+    start_documents = _documents(_("documents that prove the purchase date"), KNOWN_DOCUMENTS,
+                                 help_text=_("Without them the periods run from the factory date."))
+    return_documents = _documents(_("a return needs"))
+    exchange_documents = _documents(_("an exchange needs"))
+    repair_documents = _documents(_("a free repair needs"))
 
     class Meta:
         model = WarrantyPolicy
@@ -41,11 +39,14 @@ class WarrantyPolicyAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         required = self.instance.required_documents or {}
         for remedy in REMEDIES:
-            self.fields[f"{remedy}_documents"].initial = ", ".join(required.get(remedy, []))
+            field, codes = self.fields[f"{remedy}_documents"], list(required.get(remedy, []))
+            # A code no label knows (typed in an older version) stays listed, so saving never drops it.
+            field.choices = [*field.choices, *((code, code) for code in codes if code not in DOCUMENT_LABELS)]
+            field.initial = codes
 
     def clean(self):
         cleaned = super().clean()
-        self.instance.required_documents = {remedy: _codes(cleaned.get(f"{remedy}_documents", ""))
+        self.instance.required_documents = {remedy: list(cleaned.get(f"{remedy}_documents") or [])
                                             for remedy in REMEDIES}
         citations = cleaned.get("citations")
         if citations is not None and not (isinstance(citations, dict)
@@ -64,8 +65,8 @@ class ComponentRuleFormSet(forms.BaseInlineFormSet):
         if not any(row.get("component") == "main_unit" for row in rows):
             raise forms.ValidationError(_("Every policy needs a “main_unit” row: it is what a ticket is about "
                                           "unless reception names a part."))
-        rules = [WarrantyComponentRule(**{key: value for key, value in row.items() if key not in ("DELETE", "id",
-                                                                                                   "policy")})
+        rules = [WarrantyComponentRule(**{key: value for key, value in row.items()
+                                          if key not in ("DELETE", "id", "policy", "component_other")})
                  for row in rows]
         try:
             snapshot_from_rows(self.instance, rules)  # the engine's own checks on the whole policy
@@ -73,12 +74,40 @@ class ComponentRuleFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(str(exc))
 
 
+class ComponentRuleForm(forms.ModelForm):
+    """The component is picked by name; a component the list does not know is typed once as a new code."""
+
+    component = forms.ChoiceField(label=_("component"), required=False)
+    component_other = forms.SlugField(label=_("or a new component code"), required=False, max_length=30)
+
+    class Meta:
+        model = WarrantyComponentRule
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "---------"), *COMPONENT_LABELS.items()]
+        if (current := self.instance.component) and current not in COMPONENT_LABELS:
+            choices.append((current, current))
+        self.fields["component"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("component_other"):
+            cleaned["component"] = cleaned["component_other"]
+        elif not cleaned.get("component"):
+            self.add_error("component", _("Choose a component or type a new code."))
+        return cleaned
+
+
 class WarrantyComponentRuleInline(admin.TabularInline):
     model = WarrantyComponentRule
+    form = ComponentRuleForm
     formset = ComponentRuleFormSet
     extra = 0
     min_num = 1
-    fields = ("component", *(f"{name}_{part}" for name in PERIOD_FIELDS for part in ("length", "unit")))
+    fields = ("component", "component_other",
+              *(f"{name}_{part}" for name in PERIOD_FIELDS for part in ("length", "unit")))
 
 
 @admin.register(WarrantyPolicy)
@@ -164,11 +193,15 @@ class WarrantyPolicyAdmin(admin.ModelAdmin):
 class WarrantyDecisionAdmin(admin.ModelAdmin):
     """Read-only: decisions are made at intake and overridden on the ticket page."""
 
-    list_display = ("ticket", "policy", "fault", "component", "decided_at", "overridden_at")
+    list_display = ("ticket", "policy", "fault", "component_name", "decided_at", "overridden_at")
     list_filter = ("fault", "policy__code")
     search_fields = ("=ticket__number",)
     list_select_related = ("ticket", "policy")
     show_full_result_count = False
+
+    @admin.display(description=_("component"), ordering="component")
+    def component_name(self, obj) -> str:
+        return component_label(obj.component)
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]

@@ -27,11 +27,19 @@ class WebhookEndpointForm(forms.ModelForm):
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
     form = WebhookEndpointForm
-    list_display = ("url", "partner", "events", "is_active", "secret_hint", "created_at")
+    list_display = ("url", "partner", "event_labels", "is_active", "signing_secret_hint", "created_at")
     list_filter = ("is_active", "partner")
     search_fields = ("url", "partner__name", "partner__code")
     readonly_fields = ("secret", "secret_rotated_at", "created_at")
     actions = ["rotate_secret"]
+
+    @admin.display(description=_("events"))
+    def event_labels(self, obj) -> str:
+        return "、".join(str(WebhookEvent(e).label) if e in WebhookEvent.values else e for e in obj.events or [])
+
+    @admin.display(description=_("signing secret"))
+    def signing_secret_hint(self, obj) -> str:
+        return obj.secret_hint
 
     @admin.action(description=_("Rotate the signing secret"))
     def rotate_secret(self, request, queryset):

@@ -127,7 +127,7 @@ def _admin_post_data(policy: WarrantyPolicy, **changes) -> dict:
         "exchange_restarts": "on" if policy.exchange_restarts else "",
         "factory_date_grace_length": "", "factory_date_grace_unit": "",
         "start_documents": policy.start_documents,
-        **{f"{remedy}_documents": ", ".join(policy.required_documents.get(remedy, []))
+        **{f"{remedy}_documents": list(policy.required_documents.get(remedy, []))  # ticked boxes
            for remedy in ("return", "exchange", "repair")},
         "citations": json.dumps(policy.citations, ensure_ascii=False),
     }
