@@ -7,9 +7,9 @@ from decimal import Decimal, InvalidOperation
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dashboard.services import export_job_create, export_job_run
 from dashboard.filters import Filters
 from dashboard.models import ExportJob
+from dashboard.services import export_job_create, export_job_run
 
 from .conftest import DAY
 

@@ -53,7 +53,7 @@ def page_numbers(html: str) -> dict:
     """{step: (met, breached, pct text)} and the headline, as the page renders them."""
     out = {}
     for step in STEPS:
-        row = re.search(rf'data-testid="step-{step}">(.*?)</tr>', html, re.S).group(1)
+        row = re.search(rf'data-testid="step-{step}">(.*?)</tr>', html, re.DOTALL).group(1)
         met = int(re.search(r'data-testid="met">(\d+)<', row).group(1))
         breached = int(re.search(r'data-testid="breached">(\d+)<', row).group(1))
         shown = re.search(r'data-testid="pct"[^>]*>([^<]+)<', row).group(1).strip()
@@ -186,7 +186,7 @@ def test_rating_form_lists_only_active_engineers(history, client):
     gone.save()
     client.force_login(admin)
     html = client.get(reverse("admin:dashboard_supervisorrating_add")).content.decode()
-    select = re.search(r'<select name="engineer"[^>]*>(.*?)</select>', html, re.S).group(1)
+    select = re.search(r'<select name="engineer"[^>]*>(.*?)</select>', html, re.DOTALL).group(1)
     offered = {int(pk) for pk in re.findall(r'<option value="(\d+)"', select)}
     assert offered == {history["a"].pk, history["b"].pk}  # not the desk, the manager, the admin or eng_gone
     response = client.post(reverse("admin:dashboard_supervisorrating_add"), {
