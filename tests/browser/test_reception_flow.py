@@ -73,7 +73,11 @@ def test_reception_registers_dispatches_and_the_engineer_sees_it(page, new_conte
     expect(page.get_by_test_id("timeline")).to_contain_text("远程指导无效，需工程师上门")
 
     # engineers are offered by the name the desk calls them
-    page.locator("#actions").get_by_label(t("Engineer")).select_option(label=f"李工 · {engineer.get_username()}")
+    # The option names the engineer and their load ("李工 · login · 在办 0 单 …", issue 15 §10).
+    engineer_select = page.locator("#actions").get_by_label(t("Engineer"))
+    expect(engineer_select.locator(f"option[value='{engineer.pk}']")).to_contain_text(
+        f"李工 · {engineer.get_username()}")
+    engineer_select.select_option(value=str(engineer.pk))
     page.get_by_test_id("do-dispatch").click()
     expect(page.get_by_test_id("status")).to_have_text(t("Dispatched"))
     expect(page.get_by_test_id("engineer")).to_have_text("李工")

@@ -60,7 +60,11 @@ def _register_and_dispatch(page, engineer) -> str:
     page.get_by_test_id("do-preprocess").click()
     expect(page.get_by_test_id("status")).to_have_text(t("Pre-processed"))
     # engineers are offered by the name the desk calls them
-    page.locator("#actions").get_by_label(t("Engineer")).select_option(label=f"李工 · {engineer.get_username()}")
+    # The option names the engineer and their load ("李工 · login · 在办 0 单 …", issue 15 §10).
+    engineer_select = page.locator("#actions").get_by_label(t("Engineer"))
+    expect(engineer_select.locator(f"option[value='{engineer.pk}']")).to_contain_text(
+        f"李工 · {engineer.get_username()}")
+    engineer_select.select_option(value=str(engineer.pk))
     page.get_by_test_id("do-dispatch").click()
     expect(page.get_by_test_id("status")).to_have_text(t("Dispatched"))
     return number
