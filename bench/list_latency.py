@@ -23,6 +23,13 @@ from _common import bench_users, setup_django  # noqa: E402
 
 NAMES = ["王伟", "李", "欧阳", "张敏", "陈静", "诸葛"]  # common and rare prefixes: both must stay fast
 OPEN_PAIRS = [("registered", "preprocessed"), ("dispatched", "replied"), ("waiting", "reopened")]
+# Fragment search (issue 15; tickets/search.py), words as fill_tickets.py writes them: parts of given names (each
+# in ~3 % of tickets) and a surname + given name (~0.07 %), parts of models (2-8 %), words of the faults (~5 %
+# each) — common and rare alike, and a few nobody has (the index must say "none" at once, not walk a million).
+NAME_PARTS = ["秀英", "建华", "海燕", "志强", "子涵", "欣怡", "浩然", "梓萱", "王子涵", "林海燕", "诸葛"]
+MODEL_PARTS = ["thinkpad", "mate 60", "find x7", "xps", "iphone", "天选", "洗衣机", "magic6", "pura 80"]
+FAULT_WORDS = ["黑屏", "充电", "噪音", "结霜", "失灵", "屏幕闪烁", "无理由", "外机不转", "左声道", "进水 不开机"]
+NOBODY = ["诸葛亮", "进水", "pura 80 黑屏", "58026417"]
 
 
 def sample_phones(cur, table_customer: str, table_ticket: str, n: int) -> list[str]:
@@ -52,12 +59,32 @@ def deep_cursors(n: int) -> list[tuple[str, str]]:
             for t in picks]
 
 
-def scenarios(phones: list[str], imeis: list[str], deep: list[tuple[str, str]]) -> dict[str, callable]:
+def number_tails(n: int) -> list[str]:
+    """The last four digits of ticket numbers spread over the table: each is the end of ~365 numbers at 1M."""
+    from tickets.models import Ticket
+
+    top = Ticket.objects.latest("pk").pk
+    numbers = Ticket.objects.filter(pk__in=range(1, top, max(top // n, 1))).values_list("number", flat=True)[:n]
+    return [number[-4:] for number in numbers]
+
+
+def scenarios(phones: list[str], imeis: list[str], deep: list[tuple[str, str]], tails: list[str]) -> dict[str, callable]:
     """name → function(i) returning (path, query dict); i rotates the filter values."""
     def phone(i):
         return phones[i % len(phones)]
 
-    return {
+    def rotate(values):
+        return lambda i: values[i % len(values)]
+
+    fragments = {  # what reception types: the end of a number, 4 digits from the middle of a phone, …
+        "number tail": rotate(tails), "phone 4 digits": lambda i: phone(i)[-8:-4],
+        "name part": rotate(NAME_PARTS), "model part": rotate(MODEL_PARTS), "fault word": rotate(FAULT_WORDS),
+        "nobody has": rotate(NOBODY)}
+    searches = {f"page  q {kind}": (lambda make: lambda i: ("/tickets/", {"q": make(i)}))(make)
+                for kind, make in fragments.items()}
+    searches |= {f"api   q {kind}": (lambda make: lambda i: ("/api/v1/tickets/", {"q": make(i)}))(fragments[kind])
+                 for kind in ("phone 4 digits", "fault word")}
+    return searches | {
         "page  first page": lambda i: ("/tickets/", {}),
         "page  status+phone": lambda i: ("/tickets/", {"status": "closed", "q": phone(i)}),
         "page  two open statuses": lambda i: ("/tickets/", {"status": list(OPEN_PAIRS[i % 3])}),
@@ -95,6 +122,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument("--only", help="run the scenarios whose name matches this regex, e.g. ' q '")
     args = parser.parse_args()
     setup_django()
     from django.conf import settings
@@ -130,7 +158,9 @@ def main() -> None:
     top = Device.objects.latest("pk").pk
     imeis = list(Device.objects.filter(pk__in=range(1, top, max(top // 200, 1))).exclude(imei="")
                  .values_list("imei", flat=True))
-    made = scenarios(phones, imeis, deep_cursors(50))
+    made = scenarios(phones, imeis, deep_cursors(50), number_tails(200))
+    if args.only:
+        made = {name: make for name, make in made.items() if re.search(args.only, name)}
     extras = {name: {"HTTP_ACCEPT": "application/json"} if name.startswith("api") else {} for name in made}
     for name, make in made.items():
         for i in range(args.warmup):
@@ -138,31 +168,50 @@ def main() -> None:
     # Round robin, one request of each scenario in turn: this VM's speed drifts by up to 2× within minutes
     # (the calibration loop, sampled through the run, shows it), and a drift must not favour one scenario.
     timings, cpu, calibrations = {name: [] for name in made}, {name: [] for name in made}, []
+    sql_ms = {name: [] for name in made}
+    in_sql = [0.0]
+
+    def sql_timer(execute, sql, params, many, context):  # wall time inside the database calls of a request
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            in_sql[0] += time.perf_counter() - started
+
     for i in range(args.requests):
         if i % max(args.requests // 4, 1) == 0:
             calibrations.append(calibration_ms())
         for name, make in made.items():
             path, query = make(i)
+            in_sql[0] = 0.0
             started, started_cpu = time.perf_counter(), time.process_time()
-            get(path, query, **extras[name])
+            with connection.execute_wrapper(sql_timer):
+                get(path, query, **extras[name])
             timings[name].append((time.perf_counter() - started) * 1000)
             cpu[name].append((time.process_time() - started_cpu) * 1000)
+            sql_ms[name].append(in_sql[0] * 1000)
     for name, make in made.items():
         extra = extras[name]
         with CaptureQueriesContext(connection) as captured:
             response = get(*make(0), **extra)
         queries = [q["sql"] for q in captured.captured_queries]
-        counts = [q for q in queries if "COUNT(" in q.upper() and 'FROM "tickets_ticket"' in q]
+        # Unbounded counts only: the page's "N tickets match" is a COUNT over a LIMIT 1001 subquery (it stops).
+        counts = [q for q in queries if "COUNT(" in q.upper() and 'FROM "tickets_ticket"' in q and "LIMIT" not in q]
         rows = len(response.json()["results"]) if name.startswith("api") else response.content.count(b"<tr") - 1  # rows carry attributes (bulk selection)
+        shown = re.search(rb'data-testid="match-count">([^<]*)<', response.content)
         results.append((name, statistics.median(timings[name]), percentile(timings[name], 95),
-                        statistics.median(cpu[name]), len(queries), rows, len(counts)))
-        plans += [(name, q) for q in queries if 'FROM "tickets_ticket"' in q and "ORDER BY" in q]
+                        statistics.median(cpu[name]), statistics.median(sql_ms[name]), len(queries), rows,
+                        len(counts), shown.group(1).decode() if shown else ""))
+        plans += [(name, q) for q in queries if 'FROM "tickets_ticket"' in q and ("ORDER BY" in q or "COUNT(" in q)]
 
     # "cpu p50" is this process's own CPU per request: the Django part, unaffected by other processes
     # competing for the 2 cores (the load average above says how busy the machine was).
-    print(f"{'scenario':<26} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'SQL/req':>8} {'rows':>5} {'COUNT':>6}")
-    for name, p50, p95, cpu_p50, nq, rows, counts in results:
-        print(f"{name:<26} {p50:8.1f} {p95:8.1f} {cpu_p50:8.1f} {nq:8d} {rows:5d} {counts:6d}")
+    # "match": what the page said for the first value of the rotation (i = 0), e.g. "共 1,000+ 张工单符合条件".
+    # "sql p50": wall time inside the database calls (PostgreSQL's work plus waiting for a core on a busy box).
+    print(f"{'scenario':<26} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'sql p50':>8} {'SQL/req':>8} {'rows':>5} "
+          f"{'COUNT':>6}  match")
+    for name, p50, p95, cpu_p50, sql_p50, nq, rows, counts, shown in results:
+        print(f"{name:<26} {p50:8.1f} {p95:8.1f} {cpu_p50:8.1f} {sql_p50:8.1f} {nq:8d} {rows:5d} {counts:6d}  {shown}")
     calibrations.append(calibration_ms())
     print("load average at the end: %.2f %.2f %.2f; " % os.getloadavg()
           + "calibration loop during the run: " + ", ".join(f"{ms:.0f}" for ms in calibrations) + " ms")
