@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 
@@ -41,11 +41,11 @@ def in_ids(column: str, ids: Sequence[int]) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def filter_ids(qs: QuerySet, ids: Sequence[int]) -> QuerySet:
-    """qs.filter(pk__in=ids), with the ids as one array on PostgreSQL."""
+def pk_in(ids: Sequence[int]) -> Q:
+    """Q(pk__in=ids), with the ids as one array on PostgreSQL: `Model.objects.filter(pk_in(ids))`."""
     if is_postgres():
-        return qs.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [array_literal(ids)]))
-    return qs.filter(pk__in=list(ids))
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [array_literal(ids)]))
+    return Q(pk__in=list(ids))
 
 
 def rows_source(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence]) -> tuple[str, list]:

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.sql import filter_ids, in_ids, rows_source
+from core.sql import in_ids, pk_in, rows_source
 
 from . import conf
 from .choices import ClockState, SlaEventKind
@@ -101,7 +101,7 @@ def _sweep_batch(*, now: datetime, batch: int) -> tuple[int, int, list[int]]:
 
 def _clocks_update(ids: list[int], changes: dict) -> None:
     # One array parameter on PostgreSQL (core.sql), not one placeholder per clock.
-    filter_ids(SlaClock.objects.all(), ids).update(**changes)
+    SlaClock.objects.filter(pk_in(ids)).update(**changes)
 
 
 def sla_sweep(*, now: datetime, batch: int = 500) -> int:

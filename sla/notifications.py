@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.roles import Role
-from core.sql import filter_ids, rows_source
+from core.sql import pk_in, rows_source
 from tickets.models import Ticket
 from webhooks.choices import WebhookEvent
 from webhooks.services import webhook_event_emit
@@ -166,7 +166,7 @@ def _digest(user_notices: list[tuple[str, str]], texts) -> tuple[str, str]:
 def notifications_create_for_events(*, event_ids: Iterable[int]) -> list[int]:
     """In-app notices and e-mail outbox rows for events just claimed (same transaction as the claim).
     Returns the ids of the e-mail deliveries to send after commit."""
-    events = [Ev(*row) for row in filter_ids(SlaEvent.objects.all(), list(event_ids)).values_list(*EV_FIELDS)]
+    events = [Ev(*row) for row in SlaEvent.objects.filter(pk_in(list(event_ids))).values_list(*EV_FIELDS)]
     if not events:
         return []
     recipients = _recipient_ids(events)
