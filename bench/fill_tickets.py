@@ -62,7 +62,7 @@ DEVICE_COLS = ["id", "customer_id", "category", "component", "brand", "model", "
 TICKET_COLS = ["id", "number", "customer_id", "device_id", "partner_id", "kind", "channel", "priority", "status",
                "fault_description", "engineer_id", "created_by_id", "created_at", "updated_at", "status_changed_at",
                "version", "preprocessed_at", "dispatched_at", "replied_at", "solved_at", "called_back_at",
-               "closed_at", "wait_reason", "resume_status", "next_due_at"]
+               "closed_at", "wait_reason", "resume_status", "next_due_at", "search_text"]
 EVENT_COLS = ["id", "ticket_id", "actor_id", "action", "from_status", "to_status", "at", "note", "data"]
 STAMP_OF = {"preprocess": 16, "dispatch": 17, "reply": 18, "solve": 19, "callback_ok": 20, "close": 21,
             "close_unreachable": 21}  # index into the ticket row
@@ -80,6 +80,13 @@ def ts(epoch: float) -> str:
     if prefix is None:
         prefix = _DAYS[day] = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d ")
     return prefix + _CLOCK[second]
+
+
+def customer_of(cid: int) -> tuple[str, str]:
+    """A customer's phone and name from its id alone, so a returning caller's ticket can carry them in its search
+    text without a table of every customer in memory."""
+    phone = f"+86{PHONE_PREFIXES[cid % len(PHONE_PREFIXES)]}{(cid * 48271) % 10**8:08d}"
+    return phone, SURNAMES[(cid * 2654435761) % 4093 % len(SURNAMES)] + GIVEN[(cid * 40503) % 8191 % len(GIVEN)]
 
 
 def weighted(options: list, weights: list[int]) -> list:
@@ -191,6 +198,14 @@ class Lifecycle:
             return
 
 
+def search_text(phone: str, name: str, brand: str, model: str, serial: str, fault: str) -> str:
+    from tickets.search import search_text_for
+
+    text = search_text_for(contact_name=name, contact_phone=phone, brand=brand, model=model, serial=serial,
+                           fault=fault)
+    return text.replace("\\", "\\\\").replace("\t", " ")  # COPY text format
+
+
 def generate(args, users, bases, counters, partner_id, now: float):
     """Yields (customers, devices, tickets, events) lists of COPY lines every FLUSH_EVERY tickets."""
     rng = random.Random(args.seed)
@@ -216,13 +231,13 @@ def generate(args, users, bases, counters, partner_id, now: float):
             customer = rng.randint(first_customer, cid)
         else:
             cid = customer = cid + 1
-            phone = f"+86{PHONE_PREFIXES[cid % len(PHONE_PREFIXES)]}{(cid * 48271) % 10**8:08d}"
-            name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+            phone, name = customer_of(cid)
             email = f"c{cid}@example.cn" if rng.random() < 0.15 else ""
             customers.append(f"{cid}\t{name}\t{phone}\t{email}\t{rng.choice(CITIES)}\t{created_s}")
 
         kind = kinds[int(rand() * len(kinds))]
         device = NULL
+        brand = model = serial = ""
         if not kind.startswith("logistics") or rng.random() < 0.5:
             did += 1
             device = str(did)
@@ -252,7 +267,8 @@ def generate(args, users, bases, counters, partner_id, now: float):
                priorities[int(rand() * len(priorities))], status, rng.choice(FAULTS),
                str(state["engineer"]) if state["engineer"] else NULL, str(trail[0][0]), created_s,
                ts(trail[-1][4]), ts(state["changed"]), str(len(trail)), NULL, NULL, NULL, NULL, NULL, NULL,
-               state["wait"][0], state["wait"][1], NULL]
+               state["wait"][0], state["wait"][1], NULL, ""]
+        row[25] = search_text(*customer_of(customer), brand, model, serial, row[9])
         for position, at in state["stamps"].items():
             row[position] = ts(at)
         if status in ("preprocessed", "dispatched", "replied", "reopened", "registered"):
