@@ -384,13 +384,6 @@ def main() -> None:
         copied = time.monotonic()
         print(f"copied {rows[0]:,} customers, {rows[1]:,} devices, {rows[2]:,} tickets, {rows[3]:,} events "
               f"in {copied - started:.1f} s", flush=True)
-        # What the search box finds them by (tickets/search.py; COPY leaves it empty), written while the
-        # secondary indexes are still dropped: a million UPDATEs that maintain no index but the primary key.
-        from tickets.search import search_text_refresh
-
-        written = search_text_refresh(Ticket.objects.filter(search_text=""), batch=20000)
-        print(f"search text of {written:,} tickets in {time.monotonic() - copied:.1f} s", flush=True)
-        copied = time.monotonic()  # the index rebuild below reports its own time
     finally:
         for conn in conns:
             conn.close()
