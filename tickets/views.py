@@ -50,7 +50,8 @@ def ticket_list_view(request):
     query.pop("after", None)
     context = {"form": form, "tickets": tickets, "next_cursor": next_cursor, "query": query.urlencode()}
     if template == "tickets/list.html" and not request.GET.get("after"):
-        # How many match, capped at 1,000 (one bounded query; "More" pages do not repeat it).
+        # How many match, capped at 1,000 (one bounded query, also when the page shows every match: the list's
+        # query count stays the same whatever the rows; "More" pages do not repeat it).
         count, capped = selectors.ticket_count_capped(qs)
         context.update(match_count=count, match_count_capped=capped, match_count_shown=f"{count:,}")  # 1,000+
     if template == "tickets/list.html" and user_has_role(request.user, *DESK):
