@@ -51,6 +51,10 @@ def _numbers(html: str) -> list[str]:
     return re.findall(r'data-testid="callback-ticket">(SD-[\d-]+)<', html)
 
 
+def _total(html: str) -> int:
+    return int(re.search(r'data-testid="callback-total">\D*(\d+)', html).group(1))
+
+
 def _count(html: str, name: str) -> int:
     return int(re.search(rf'data-testid="count-{name}">(\d+)<', html).group(1))
 
@@ -74,7 +78,7 @@ def test_each_filter_narrows_the_list_and_shows_its_count(four, reception_client
     _r, html = _get(reception_client)
     assert _numbers(html) == [four["retry"], four["soon"], four["later_e"], four["later_o"]]  # due time order
     assert (_count(html, "due"), _count(html, "retries")) == (2, 1)
-    assert 'data-testid="callback-total">4 ' in html
+    assert _total(html) == 4
 
     _r, html = _get(reception_client, "due=1")
     assert _numbers(html) == [four["retry"], four["soon"]]
@@ -119,7 +123,7 @@ def test_twenty_five_cards_a_page_and_the_next_page_keeps_the_filters(solved_by,
     _periodic(first.ticket, 30, T)
     _r, html = _get(reception_client, "due=1")
     assert html.count('data-testid="callback-card"') == 25
-    assert 'data-testid="callback-total">31 ' in html
+    assert _total(html) == 31
     assert 'href="?due=1&amp;page=2"' in html
     _r, html = _get(reception_client, "due=1&page=2")
     assert html.count('data-testid="callback-card"') == 6
