@@ -35,6 +35,10 @@ def phone_search_key(value: str) -> str | None:
 
 
 def format_phone(e164: str) -> str:
+    # Mainland mobiles (+86 1xx…, most callers) display as their 11 digits, as phonenumbers' national format
+    # without spaces would: skip its parse/format, ~0.1 ms a row of the ticket list (bench/profile_list.py).
+    if len(e164) == 14 and e164.startswith("+861") and e164[1:].isdigit():
+        return e164[3:]
     try:
         number = phonenumbers.parse(e164, "CN")
     except phonenumbers.NumberParseException:

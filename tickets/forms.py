@@ -25,8 +25,14 @@ class ListedChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in list(self.queryset):
+        listed = getattr(self.field, "listed", None)  # rows the page already read (two forms, one query)
+        for obj in listed if listed is not None else list(self.queryset):
             yield self.choice(obj)
+
+
+def engineers_key(engineers) -> tuple:
+    """What an engineer select shows of each (EngineerChoiceField.label_from_instance): a fragment cache key."""
+    return tuple((user.pk, user.username, user.first_name, user.last_name) for user in engineers)
 
 
 class EngineerChoiceField(forms.ModelChoiceField):
@@ -169,6 +175,21 @@ class TicketFilterForm(BootstrapMixin, forms.Form):
         self.fields["engineer"].iterator = ListedChoiceIterator
         # A filter only needs who to offer and to look for: not the password hash and eight other columns.
         self.fields["engineer"].queryset = engineers_active().only("username", "first_name", "last_name")
+
+    def engineers_offered(self) -> list:
+        """The engineer select's rows, read once (the list page hands them to the bulk bar too)."""
+        field = self.fields["engineer"]
+        if getattr(field, "listed", None) is None:
+            field.listed = list(field.queryset)
+        return field.listed
+
+    def fragment_key(self):
+        """Everything the filter bar's HTML is made of but the language — the values asked for and the engineers
+        offered — for its fragment cache (core/templatetags/fragments.py); None (drawn each time) with errors."""
+        if self.errors:
+            return None
+        data = tuple(sorted((key, tuple(values)) for key, values in self.data.lists())) if self.is_bound else ()
+        return data, engineers_key(self.engineers_offered())
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,7 @@ from core.forms import BootstrapMixin
 
 from .bulk import BULK_MAX, BulkAction
 from .choices import Priority
-from .forms import EngineerChoiceField, ListedChoiceIterator
+from .forms import EngineerChoiceField, ListedChoiceIterator, engineers_key
 from .lifecycle import CancelReason
 from .selectors import NUMBER_RE, engineers_active
 
@@ -40,14 +40,25 @@ class BulkForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=settings.NOTE_MAX)
     ticket = NumberListField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, engineers: list | None = None, **kwargs):
         kwargs.setdefault("auto_id", "bulk_%s")  # the filter form above has its own id_engineer, id_priority…
         super().__init__(*args, **kwargs)
         self.fields["engineer"].iterator = ListedChoiceIterator
         self.fields["engineer"].queryset = engineers_active()
+        self.fields["engineer"].listed = engineers  # the filter form's rows (the list page): no query of its own
         for name in ("engineer", "priority", "reason", "note"):  # static/js/bulk.js shows the action's own
             self.fields[name].widget.attrs["data-bulk-for"] = {"engineer": "dispatch", "priority": "priority",
                                                                "reason": "cancel", "note": "dispatch note cancel"}[name]
+
+    def fragment_key(self):
+        """The bar's fields are the same HTML for the same engineers in the same language (the fragment cache of
+        core/templatetags/fragments.py); a posted form (with its values and errors) is drawn each time."""
+        if self.is_bound:
+            return None
+        field = self.fields["engineer"]
+        if field.listed is None:
+            field.listed = list(field.queryset)
+        return engineers_key(field.listed)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -55,7 +55,8 @@ def ticket_list_view(request):
         count, capped = selectors.ticket_count_capped(qs)
         context.update(match_count=count, match_count_capped=capped, match_count_shown=f"{count:,}")  # 1,000+
     if template == "tickets/list.html" and user_has_role(request.user, *DESK):
-        context["bulk_form"] = BulkForm()  # the bulk bar above the rows (tickets/views_bulk.py)
+        # The bulk bar above the rows (tickets/views_bulk.py) offers the engineers the filter bar read: one query.
+        context["bulk_form"] = BulkForm(engineers=form.engineers_offered())
     return render(request, template, context)
 
 
