@@ -26,6 +26,7 @@ class FieldserviceConfig(AppConfig):
 
         from core.demo import demo_step_register
 
-        from .demo import demo_work_orders
+        from .demo import demo_visits_lend, demo_work_orders
 
+        demo_step_register("fieldservice.visits", demo_visits_lend)
         demo_step_register("fieldservice", demo_work_orders)

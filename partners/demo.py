@@ -52,23 +52,22 @@ def demo_partner_step(run: DemoRun) -> None:
 
 
 def demo_partner_tickets(run: DemoRun) -> None:
-    """A dozen of the courier's own cases (seed 000's logistics kinds) over the last hour, some solved and
-    waiting for its word."""
+    """A dozen of the courier's own cases (seed 000's logistics kinds) over the last hour of the replay, some
+    solved and waiting for its word."""
     users, rng = run.users, run.rng
     partner = Partner.objects.filter(code=DEMO_CODE).select_related("account").first()
     if partner is None or partner.account is None:
         return
     kinds = list(PARCEL_FAULTS)
     engineer = users["engineer"]
-    # After the desk's own tickets (registered until an hour ago): numbers follow the clock.
-    now = timezone.now()
-    instants = sorted(now - timedelta(minutes=rng.uniform(15, 59)) for _ in range(12))
+    # In the last hour of the replay (core.demo.demo_until), after the desk's own tickets: numbers follow the clock.
+    instants = sorted(run.until - timedelta(minutes=rng.uniform(5, 59)) for _ in range(12))
     for index, at in enumerate(instants):
         with demo_clock(at) as clock:
             intake = random_intake(rng, timezone.localdate())
             kind = kinds[index % len(kinds)]
             intake.update(kind=kind, channel=Channel.PARTNER_API, fault_description=PARCEL_FAULTS[kind],
-                          partner_reference=f"SF{rng.randrange(10**11):011d}")
+                          partner_reference=f"SF{rng.randrange(10**11):011d}", extras=None)
             ticket = ticket_services.ticket_create(created_by=partner.account, partner=partner, **intake)
             if index % 3 == 0:  # walked to "solution recorded": the partner may confirm or dispute
                 clock.advance(rng.uniform(2, 5))

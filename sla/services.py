@@ -25,6 +25,8 @@ SCHEDULE_FIELDS = ["due_at", "warn_at", "escalate_at", "next_check_at"]
 # What services write; warned_at/escalated_at belong to the sweep and are never written here.
 UPDATE_FIELDS = ["policy", "target", "state", "started_at", "basis_at", "basis_spent_seconds", *SCHEDULE_FIELDS,
                  "met_at", "breached_at", "cancelled_at", "paused_seconds", "paused_since", "pause_reason"]
+UPDATE_ATTNAMES = [SlaClock._meta.get_field(name).attname for name in UPDATE_FIELDS]  # policy_id: no fetch
+BULK_UPDATE_FROM = 3
 MATCHING_FIELDS = frozenset({"kind", "priority", "channel", "customer", "customer_id", "partner", "partner_id"})
 
 
@@ -180,7 +182,12 @@ class _Work:
         if self.new_pauses:
             ClockPause.objects.bulk_create(self.new_pauses)
         changed = [c for c in self.clocks if c.pk in self.dirty]
-        if changed:
+        # A step usually moves one or two clocks (stops one, starts the next): a plain UPDATE each costs ~1 ms
+        # of Python, bulk_update's CASE per column ~10 ms per clock to build (the demo's 1,600 steps: −20 s).
+        if len(changed) <= BULK_UPDATE_FROM - 1:
+            for clock in changed:
+                SlaClock.objects.filter(pk=clock.pk).update(**{name: getattr(clock, name) for name in UPDATE_ATTNAMES})
+        else:
             SlaClock.objects.bulk_update(changed, UPDATE_FIELDS)
         if self.new:
             SlaClock.objects.bulk_create(self.new)
