@@ -4,9 +4,9 @@ their product, valid phones and IMEIs, on-site visits, refunds, complaints and c
 nothing; the same seed plans the same desk."""
 import random
 from collections import Counter
-from itertools import pairwise
 from datetime import datetime, timedelta
 from io import StringIO
+from itertools import pairwise
 
 import phonenumbers
 import pytest
