@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Users, roles and basics")
 
     def ready(self) -> None:
+        from . import cache  # noqa: F401 — connects the per-request token memo to the request signals
         from .groups import sync_role_groups
 
         post_migrate.connect(sync_role_groups, dispatch_uid="core.sync_role_groups")

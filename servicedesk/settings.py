@@ -189,7 +189,8 @@ CELERY_BEAT_SYNC_EVERY = 1
 READYZ_REQUIRED = env_list("READYZ_REQUIRED", default=["database", "migrations", "cache", "broker"])
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's RedisCache with one Redis client per connection pool, not one per call (core/cache.py).
+    CACHES = {"default": {"BACKEND": "core.cache.ReusedClientRedisCache", "LOCATION": REDIS_URL}}
 else:  # shared by every process on the machine, so rate limits hold across web workers
     CACHES = {
         "default": {

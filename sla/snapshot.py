@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.db import transaction
 
+from core.cache import shared_token, shared_token_forget
+
 from .businesstime import Calendar, DayWindows
 
 log = logging.getLogger(__name__)
@@ -162,11 +164,7 @@ _state: dict = {"token": None, "snapshot": None, "loaded": 0.0}
 
 def _shared_token() -> str | None:
     try:
-        token = cache.get(TOKEN_KEY)
-        if token is None:
-            cache.add(TOKEN_KEY, uuid.uuid4().hex, timeout=None)
-            token = cache.get(TOKEN_KEY)
-        return token
+        return shared_token(TOKEN_KEY, uuid.uuid4().hex)  # read once per request (core/cache.py)
     except Exception:  # the cache is down: fall back on MAX_AGE_SECONDS
         log.warning("SLA snapshot: cache unavailable, relying on the maximum age", exc_info=True)
         return None
@@ -194,6 +192,7 @@ def snapshot_invalidate(**_ignored) -> None:
 
     def bump() -> None:
         snapshot_reset()
+        shared_token_forget(TOKEN_KEY)
         try:
             cache.set(TOKEN_KEY, uuid.uuid4().hex, timeout=None)
         except Exception:

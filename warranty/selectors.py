@@ -27,20 +27,23 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from functools import lru_cache
 
 import chinese_calendar
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from core.cache import shared_token, shared_token_forget
 from sla.snapshot import snapshot_get
 from tickets.choices import ProductCategory, SolutionKind
 from tickets.models import Device, Ticket, TicketSolution
 
 from .choices import SalesChannel
-from .models import WarrantyComponentRule, WarrantyPolicy
+from .models import WarrantyComponentRule, WarrantyDecision, WarrantyPolicy
 from .rules import RestDays, WarrantyPolicySnapshot
 from .snapshots import snapshot_from_rows
 
@@ -140,11 +143,7 @@ _lock = threading.Lock()
 
 def _generation() -> str | None:
     try:
-        token = cache.get(GENERATION_KEY)
-        if token is None:
-            fresh = uuid.uuid4().hex
-            token = fresh if cache.add(GENERATION_KEY, fresh, timeout=None) else cache.get(GENERATION_KEY)
-        return token
+        return shared_token(GENERATION_KEY, uuid.uuid4().hex)  # read once per request (core/cache.py)
     except Exception:  # noqa: BLE001 — no shared cache: fall back to reloading every time
         logger.warning("warranty policy cache: shared cache unreachable, reloading policies", exc_info=True)
         return None
@@ -168,6 +167,7 @@ def policy_cache_invalidate() -> None:
     global _process_cache
     with _lock:
         _process_cache = _ProcessCache()
+    shared_token_forget(GENERATION_KEY)
     try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # noqa: BLE001 — other processes reload when their copy expires
@@ -228,27 +228,59 @@ class PriorTicket:
     exchanged_on: date | None  # a replacement was handed over (exchange solution or marked by a manager)
 
 
+# The ORM spent more CPU building this query than PostgreSQL spends running it (it runs on every ticket create
+# and every 三包 preview, issue 16): written once. Same statement the ORM wrote (same plan over the partial
+# IMEI/serial indexes and ticket_device_created). SQLite hands dates and times back as text: converted below.
+_PRIOR_SQL = (
+    "SELECT t.kind, t.created_at, t.closed_at, w.fault, w.component, w.exchanged_on, "
+    "(SELECT s.recorded_at FROM {solution} s WHERE s.kind = %s AND s.ticket_id = t.id "
+    "ORDER BY s.recorded_at DESC LIMIT 1) "
+    "FROM {ticket} t LEFT OUTER JOIN {decision} w ON t.id = w.ticket_id "
+    "WHERE t.device_id IN (SELECT d.id FROM {device} d WHERE {match}) AND t.id <> %s "
+    "ORDER BY t.created_at DESC LIMIT %s"
+)
+
+
+def _prior_sql(match: str) -> str:
+    return _PRIOR_SQL.format(solution=TicketSolution._meta.db_table, ticket=Ticket._meta.db_table,
+                             decision=WarrantyDecision._meta.db_table, device=Device._meta.db_table, match=match)
+
+
+_PRIOR_BY_IMEI, _PRIOR_BY_SERIAL = _prior_sql("d.imei = %s"), _prior_sql("d.category = %s AND d.serial = %s")
+
+
+def _as_datetime(value):
+    if isinstance(value, str):  # SQLite: text in UTC
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):  # SQLite: a declared column comes back naive, in UTC
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _as_date(value):
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def device_prior_tickets(*, imei: str = "", serial: str = "", category: str = "",
                          exclude_ticket_id: int | None = None, limit: int = 100) -> list[PriorTicket]:
     """Earlier tickets about the same physical item (same IMEI, else same serial and category), in ONE
     query over the partial IMEI/serial indexes and ticket_device_created; newest first."""
     if imei:
-        devices = Device.objects.filter(imei=imei)
+        sql, params = _PRIOR_BY_IMEI, [imei]
     elif serial:
-        devices = Device.objects.filter(serial=serial, category=category)
+        sql, params = _PRIOR_BY_SERIAL, [category, serial]
     else:
         return []
-    exchange = (TicketSolution.objects.filter(ticket=OuterRef("pk"), kind=SolutionKind.EXCHANGE)
-                .order_by("-recorded_at").values("recorded_at")[:1])
-    qs = Ticket.objects.filter(device__in=devices.values("pk")).annotate(exchange_at=Subquery(exchange))
-    if exclude_ticket_id is not None:
-        qs = qs.exclude(pk=exclude_ticket_id)
-    rows = qs.order_by("-created_at").values_list(
-        "kind", "created_at", "closed_at", "warranty_decision__fault", "warranty_decision__component",
-        "warranty_decision__exchanged_on", "exchange_at")[:limit]
+    # A ticket id is never 0 (serial keys start at 1): "exclude none" without a second statement shape.
+    params = [SolutionKind.EXCHANGE.value, *params, exclude_ticket_id or 0, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     history = []
     for kind, created, closed, fault, component, marked_exchange, exchange_at in rows:
+        created, closed, exchange_at = _as_datetime(created), _as_datetime(closed), _as_datetime(exchange_at)
         solution_day = timezone.localdate(exchange_at) if exchange_at else None
+        marked_exchange = _as_date(marked_exchange)
         exchanged = max((day for day in (marked_exchange, solution_day) if day), default=None)
         history.append(PriorTicket(kind, timezone.localdate(created), timezone.localdate(closed) if closed else None,
                                    fault, component, exchanged))

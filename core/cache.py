@@ -1,0 +1,74 @@
+"""The Redis cache, cheaper per call, and configuration tokens read once per request.
+
+Django's Redis client builds a new `redis.Redis` for every cache call (`get_client`); its constructor fills a
+case-insensitive table of ~160 response callbacks, so a request making six cache calls spent ~2,000 Python
+calls on set-up alone (issue 16, bench/profile_hot.py). A `redis.Redis` over a connection pool is thread-safe
+(each command borrows a connection from the pool), so one per pool is kept instead.
+
+Per-process caches of policy data (SLA snapshot, 三包 policies) ask Redis for a shared token to see whether
+another process changed the configuration. Within one request the answer is read once: the request then works
+on one consistent configuration, and create no longer asks the same question five times. Outside a request
+(Celery, shell, tests calling services) every call still reads Redis."""
+import threading
+
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.signals import request_finished, request_started
+
+
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
+class ReusedClientRedisCache(RedisCache):
+    """settings.CACHES backend: Django's RedisCache with one client per connection pool."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
+
+
+_local = threading.local()
+
+
+def shared_token(key: str, new: str) -> str | None:
+    """The token stored under `key` (stored as `new` when none is); read from Redis once per request.
+
+    Raises what the cache raises (Redis away): the callers fall back on their own maximum age."""
+    memo = getattr(_local, "tokens", None)
+    if memo is not None and key in memo:
+        return memo[key]
+    token = cache.get(key)
+    if token is None:
+        token = new if cache.add(key, new, timeout=None) else cache.get(key)
+    if memo is not None:
+        memo[key] = token
+    return token
+
+
+def shared_token_forget(key: str) -> None:
+    """This request changed the configuration: the next read asks Redis again."""
+    memo = getattr(_local, "tokens", None)
+    if memo is not None:
+        memo.pop(key, None)
+
+
+def _request_started(**_kwargs) -> None:
+    _local.tokens = {}
+
+
+def _request_finished(**_kwargs) -> None:
+    _local.tokens = None
+
+
+request_started.connect(_request_started, dispatch_uid="core.cache.request_started")
+request_finished.connect(_request_finished, dispatch_uid="core.cache.request_finished")
