@@ -19,6 +19,7 @@ from unittest import mock
 import chinese_calendar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils import timezone
 
 from .roles import Role
@@ -105,8 +106,10 @@ def demo_users() -> dict[str, object]:
 
 def load_demo(*, tickets: int = 300, seed: int = 2026) -> DemoRun:
     steps = demo_steps()  # before any write: a missing step is a configuration error, not half a demo
-    run = DemoRun(users=demo_users(), rng=random.Random(seed), tickets=tickets)
-    with mock.patch("core.knock.knock", _knock_later):
+    # One transaction: a step that fails leaves no half demo behind (the next run would take it for loaded).
+    # Knocks held until after its commit, when the after-commit knocks run.
+    with mock.patch("core.knock.knock", _knock_later), transaction.atomic():
+        run = DemoRun(users=demo_users(), rng=random.Random(seed), tickets=tickets)
         for _name, step in steps:
             try:
                 step(run)

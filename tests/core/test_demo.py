@@ -66,6 +66,16 @@ def test_a_missing_step_stops_the_demo_before_any_write(monkeypatch):
     assert get_user_model().objects.count() == users
 
 
+def test_a_failing_step_leaves_no_half_demo(monkeypatch):
+    def broken(run):
+        raise RuntimeError("fieldservice broke")
+
+    monkeypatch.setattr(demo, "_steps", {**demo._steps, "fieldservice": broken})
+    with pytest.raises(RuntimeError):
+        demo.load_demo(tickets=4)
+    assert not Ticket.objects.exists()  # a second run starts afresh instead of taking it for loaded
+
+
 def test_the_command_prints_the_users_and_the_partner_key(loaded):
     assert "Demo users (password for all: demo-2026):" in loaded
     for username, _role, _name, _staff in demo.DEMO_USERS:
