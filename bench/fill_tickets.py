@@ -198,11 +198,11 @@ class Lifecycle:
             return
 
 
-def search_text(phone: str, name: str, brand: str, model: str, serial: str, fault: str) -> str:
+def search_text(number: str, phone: str, name: str, brand: str, model: str, serial: str, fault: str) -> str:
     from tickets.search import search_text_for
 
-    text = search_text_for(contact_name=name, contact_phone=phone, brand=brand, model=model, serial=serial,
-                           fault=fault)
+    text = search_text_for(number=number, contact_name=name, contact_phone=phone, brand=brand, model=model,
+                           serial=serial, fault=fault)
     return text.replace("\\", "\\\\").replace("\t", " ")  # COPY text format
 
 
@@ -268,7 +268,7 @@ def generate(args, users, bases, counters, partner_id, now: float):
                str(state["engineer"]) if state["engineer"] else NULL, str(trail[0][0]), created_s,
                ts(trail[-1][4]), ts(state["changed"]), str(len(trail)), NULL, NULL, NULL, NULL, NULL, NULL,
                state["wait"][0], state["wait"][1], NULL, ""]
-        row[25] = search_text(*customer_of(customer), brand, model, serial, row[9])
+        row[25] = search_text(row[1], *customer_of(customer), brand, model, serial, row[9])
         for position, at in state["stamps"].items():
             row[position] = ts(at)
         if status in ("preprocessed", "dispatched", "replied", "reopened", "registered"):

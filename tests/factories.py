@@ -70,7 +70,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     status_changed_at = factory.SelfAttribute("created_at")
     # As ticket_create stores it: what the search box finds the ticket by (tickets/search.py).
     search_text = factory.LazyAttribute(lambda t: search_text_for(
-        contact_name=t.contact_name, contact_phone=t.contact_phone, fault=t.fault_description,
+        number=t.number, contact_name=t.contact_name, contact_phone=t.contact_phone, fault=t.fault_description,
         **({f: getattr(t.device, f) for f in SEARCHED_DEVICE_FIELDS} if t.device else {})))
 
 

@@ -155,7 +155,7 @@ def ticket_edit(*, ticket: Ticket, actor, expected_version: int, changes: Mappin
         elif set(device_diff) & set(SEARCHED_DEVICE_FIELDS):  # the device's other tickets are found by it too
             search_text_refresh(Ticket.objects.filter(device=written).exclude(pk=ticket.pk))
     text = search_text_for(  # this ticket's search text in the same UPDATE as its changes (tickets/search.py)
-        contact_name=diff.get("contact_name", ticket.contact_name) or ticket.customer.name,
+        number=ticket.number, contact_name=diff.get("contact_name", ticket.contact_name) or ticket.customer.name,
         contact_phone=diff.get("contact_phone", ticket.contact_phone) or ticket.customer.phone,
         fault=diff.get("fault_description", ticket.fault_description),
         **({f: getattr(device_now, f) for f in SEARCHED_DEVICE_FIELDS} if device_now else {}))

@@ -3,7 +3,7 @@
 Each ticket carries `search_text`: one lower-cased line of what a caller remembers — the ticket's contact name
 and phone (digits only), the device's brand, model and serial, the fault description — then, after " | ", its
 short words: every two-character run of Chinese in it (黑屏, 王伟) and every other word of two or three
-characters (60, x1).
+characters (60, x1) — and last the sequence of its number after a "№" (SD-20261201-0317 → "№0317").
 
 Why a column on the ticket: the name and phone are the ticket's own, but the model and serial live on the
 device, and a condition over the ticket, customer and device tables at once is an OR across joins, which
@@ -14,6 +14,14 @@ may still walk the newest tickets instead when a word is common.
 Why the short words: a trigram index cannot look up a two-character fragment — `LIKE '%黑屏%'` contains no
 trigram and reads the whole index — but a whole word it can: `LIKE '% 黑屏 %'` has the padded trigrams
 "  黑", " 黑屏" and "黑屏 " (and Chinese is written without spaces, so its words are the two-character runs).
+
+Why the number's sequence, and why last: digits typed alone (0317, 3708) mean the end of a ticket number or
+a run of a phone's (or serial's) digits. As `number LIKE '%0317' OR search_text LIKE '%0317%'` that was two
+trigram indexes, and the number's (its date's digits: 0317 is in every number of 17 March) gave thousands of
+candidates for the recheck to drop. With the sequence in the text it is one condition on one index,
+`search_text ~ '0317(.*№|$)'`: found before the "№" (a phone's digits, anywhere) or at the very end (the end of
+the number, exactly — in SD-20261201-13170, 3170 is its end and 1317 is not). The date stays out of the text,
+so its digits give no candidates. NFKC turns a typed "№" into "no", so the mark is never in what is searched.
 
 Kept current by the writers of the fields it is made of: `services.ticket_create` (and a returning device's
 new brand or model), `editing.ticket_edit`, the admin. A customer record's rename or merge changes no ticket's
@@ -35,6 +43,7 @@ WORD = re.compile(r"\w+")
 MIN_DIGITS = 4
 SEARCHED_DEVICE_FIELDS = ("brand", "model", "serial")  # a change to one of these changes the device's tickets' text
 MAX_TERMS = 6  # words of a query, each must match (AND); more is a sentence pasted by mistake
+NUMBER_MARK = "№"  # before the number's sequence, the text's last word (see the module docstring)
 
 
 def normalise(text: str) -> str:
@@ -46,9 +55,9 @@ def _digits(phone: str) -> str:
     return re.sub(r"\D", "", phone or "")
 
 
-def search_text_for(*, contact_name: str, contact_phone: str, brand: str = "", model: str = "", serial: str = "",
-                    fault: str = "") -> str:
-    """The ticket's search text from its own contact and fault and its device (see the module docstring)."""
+def search_text_for(*, number: str, contact_name: str, contact_phone: str, brand: str = "", model: str = "",
+                    serial: str = "", fault: str = "") -> str:
+    """The ticket's search text from its number, its own contact and fault and its device (module docstring)."""
     main = normalise(" ".join(part for part in (contact_name, _digits(contact_phone), brand, model, serial, fault)
                               if part))
     words: dict[str, None] = {}  # ordered, without repeats
@@ -57,14 +66,15 @@ def search_text_for(*, contact_name: str, contact_phone: str, brand: str = "", m
             words.update((run[i:i + 2], None) for i in range(len(run) - 1))
         words.update((run, None) for run in OTHER_RUN.findall(word) if 2 <= len(run) <= 3)
     # Spaces on both sides of every short word: `% 黑屏 %` must match the first and the last one too.
-    return f"{main} | {' '.join(words)} " if words else main
+    text = f"{main} | {' '.join(words)} " if words else f"{main} "
+    return f"{text}{NUMBER_MARK}{number.rsplit('-', 1)[-1]}"  # last: a digits query anchors its end at `$`
 
 
 def search_text_of(ticket) -> str:
     """For a Ticket instance whose device (if any) and customer are loaded or cheap to load."""
     device = ticket.device
     return search_text_for(
-        contact_name=ticket.contact_name or ticket.customer.name,
+        number=ticket.number, contact_name=ticket.contact_name or ticket.customer.name,
         contact_phone=ticket.contact_phone or ticket.customer.phone,
         brand=device.brand if device else "", model=device.model if device else "",
         serial=device.serial if device else "", fault=ticket.fault_description)
@@ -74,8 +84,11 @@ def _term_q(term: str) -> Q | None:
     digits = term.replace("-", "")
     if digits.isascii() and digits.isdigit():
         if len(digits) >= MIN_DIGITS:
-            # The end of a ticket number (…-0317, as typed, dashes kept) or a run of a phone's digits.
-            return Q(number__endswith=term.upper()) | Q(search_text__contains=digits)
+            if digits == term:  # the end of a number's sequence or a run of a phone's digits: one condition
+                return Q(search_text__regex=f"{digits}(.*{NUMBER_MARK}|$)")
+            # With a dash (1201-0317, 1234-3708): the end of a number as typed, date included (its own index),
+            # or the digits in a phone.
+            return Q(number__endswith=term.upper()) | Q(search_text__regex=f"{digits}.*{NUMBER_MARK}")
         return Q(search_text__contains=f" {digits} ") if len(digits) >= 2 else None
     if len(term) >= 3:
         return Q(search_text__contains=term)
@@ -93,13 +106,13 @@ def search_q(query: str) -> Q | None:
 
 # ---- keeping the column current -------------------------------------------------------------------------------
 
-FIELDS = ("pk", "contact_name", "contact_phone", "customer__name", "customer__phone", "device__brand",
+FIELDS = ("pk", "number", "contact_name", "contact_phone", "customer__name", "customer__phone", "device__brand",
           "device__model", "device__serial", "fault_description")
 
 
 def _text_of_row(row) -> str:
-    _pk, name, phone, customer_name, customer_phone, brand, model, serial, fault = row
-    return search_text_for(contact_name=name or customer_name, contact_phone=phone or customer_phone,
+    _pk, number, name, phone, customer_name, customer_phone, brand, model, serial, fault = row
+    return search_text_for(number=number, contact_name=name or customer_name, contact_phone=phone or customer_phone,
                            brand=brand or "", model=model or "", serial=serial or "", fault=fault)
 
 

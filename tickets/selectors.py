@@ -103,16 +103,9 @@ def _search(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     return qs
 
 
-# How many rows the list says match, at most: beyond it "1,000+". Counted as COUNT(*) over a LIMIT cap + 1
-# subquery — it stops at the 1,001st row, where a full COUNT(*) reads every matching row (all of a million).
+# How many rows the list says match, at most: beyond it "1,000+" (ticket_first_page: it stops at the 1,001st
+# row, where a full COUNT(*) reads every matching row — all of a million).
 MATCH_COUNT_CAP = 1000
-
-
-def ticket_count_capped(qs: QuerySet[Ticket], *, cap: int | None = None) -> tuple[int, bool]:
-    """(rows matching, capped): (cap, True) when more than `cap` match."""
-    cap = MATCH_COUNT_CAP if cap is None else cap
-    found = qs.order_by().values("pk")[: cap + 1].count()
-    return min(found, cap), found > cap
 
 
 def _day_start(value) -> datetime:
@@ -220,10 +213,28 @@ def keyset_page(qs: QuerySet[Ticket], *, sort: str, cursor: str | None, size: in
             # and PostgreSQL would walk every newer row first (all of them, deep in a million).
             qs = qs.filter(Q(**{f"{field}__{op}e": stamp}),
                            Q(**{f"{field}__{op}": stamp}) | Q(**{field: stamp, f"pk__{op}": pk}))
-    rows = list(Ticket.objects.filter(pk__in=qs.values("pk")[: size + 1]).select_related(*PAGE_RELATED)
-                .only(*PAGE_FIELDS).order_by(*ordering))
+    return _page_rows(qs.values("pk")[: size + 1], sort=sort, size=size)
+
+
+def _page_rows(ids, *, sort: str, size: int) -> tuple[list[Ticket], str | None]:
+    """The rows of a page (up to size + 1 ids: the extra one says there is a next page), only they joined."""
+    rows = list(Ticket.objects.filter(pk__in=ids).select_related(*PAGE_RELATED).only(*PAGE_FIELDS)
+                .order_by(*SORTS.get(sort, SORTS["-created_at"])))
     next_cursor = encode_cursor(rows[size - 1], sort) if len(rows) > size else None
     return rows[:size], next_cursor
+
+
+def ticket_first_page(qs: QuerySet[Ticket], *, sort: str, size: int) -> tuple[list[Ticket], str | None, int, bool]:
+    """The first page and how many match, capped: (rows, next cursor, count, capped — more than
+    MATCH_COUNT_CAP match). One scan answers both: the ids of up to cap + 1 matches in the list's order (the
+    page is the first size + 1 of them, then only its rows are joined). A separate count would scan the matches
+    a second time — for digits, or a word in a few % of a million tickets, that second scan was most of the
+    searched page's SQL (bench/README.md)."""
+    cap = MATCH_COUNT_CAP
+    ids = list(qs.order_by(*SORTS.get(sort, SORTS["-created_at"])).values_list("pk", flat=True)
+               [: max(cap, size) + 1])
+    rows, next_cursor = _page_rows(ids[: size + 1], sort=sort, size=size)
+    return rows, next_cursor, min(len(ids), cap), len(ids) > cap
 
 
 def tickets_in_order(ids: list[int], *, extended: bool = False) -> list[Ticket]:

@@ -101,11 +101,12 @@ def ticket_create(
     draft = Ticket(created_at=now, customer=owner, partner=partner, kind=kind, channel=channel, priority=priority,
                    status=Status.REGISTERED)
     hooks.run_creating(ticket=draft, at=now)
+    number = ticket_number_next(day=timezone.localdate(now))
     ticket = timeline_open(
         actor=created_by,
         at=now,
         next_due_at=draft.next_due_at,
-        number=ticket_number_next(day=timezone.localdate(now)),
+        number=number,
         customer=owner,
         # The contact as given on this call: what this ticket shows for good, whatever the record becomes.
         contact_name=customer["name"],
@@ -119,7 +120,7 @@ def ticket_create(
         status=Status.REGISTERED,
         fault_description=fault_description,
         search_text=search_text_for(  # what the search box finds it by (tickets/search.py)
-            contact_name=customer["name"], contact_phone=customer["phone"], fault=fault_description,
+            number=number, contact_name=customer["name"], contact_phone=customer["phone"], fault=fault_description,
             **({f: getattr(device_row, f) for f in SEARCHED_DEVICE_FIELDS} if device_row else {})),
     )  # the row and its "register" event: tickets/timeline.py is the one creation path
     hooks.run_created(ticket=ticket, at=now, actor=created_by, extras=extras)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.decorators import role_required
 from core.errors import ApplicationError
 from core.live import live_poll
+from core.pagecache import page_cache
 from core.steps import Failed, page_step_run
 from core.roles import Role, user_has_role
 
@@ -35,6 +36,8 @@ def home(request):
 
 @require_GET
 @role_required(*STAFF)
+# A full load of an unchanged list (same user, filters, language, minute and data) comes from the cache.
+@page_cache("desk-list", "tickets", "sla_events", "bell")
 @live_poll("desk-list", "tickets", "sla_events")  # the rows poll: 304 while no ticket changed (core/live.py)
 def ticket_list_view(request):
     form = TicketFilterForm(request.GET or None)
@@ -45,15 +48,16 @@ def ticket_list_view(request):
     filters = form.cleaned_data if form.is_bound else {}
     sort = filters.get("sort") or "-created_at"
     qs = selectors.ticket_list(user=request.user, filters=filters)
-    tickets, next_cursor = selectors.keyset_page(qs, sort=sort, cursor=request.GET.get("after"), size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("after", None)
-    context = {"form": form, "tickets": tickets, "next_cursor": next_cursor, "query": query.urlencode()}
+    context = {"form": form, "query": query.urlencode()}
     if template == "tickets/list.html" and not request.GET.get("after"):
-        # How many match, capped at 1,000 (one bounded query, also when the page shows every match: the list's
-        # query count stays the same whatever the rows; "More" pages do not repeat it).
-        count, capped = selectors.ticket_count_capped(qs)
+        # With how many match, capped at 1,000, from the page's own scan ("More" pages do not count again).
+        tickets, next_cursor, count, capped = selectors.ticket_first_page(qs, sort=sort, size=PAGE_SIZE)
         context.update(match_count=count, match_count_capped=capped, match_count_shown=f"{count:,}")  # 1,000+
+    else:
+        tickets, next_cursor = selectors.keyset_page(qs, sort=sort, cursor=request.GET.get("after"), size=PAGE_SIZE)
+    context.update(tickets=tickets, next_cursor=next_cursor)
     if template == "tickets/list.html" and user_has_role(request.user, *DESK):
         # The bulk bar above the rows (tickets/views_bulk.py) offers the engineers the filter bar read: one query.
         context["bulk_form"] = BulkForm(engineers=form.engineers_offered())
