@@ -106,14 +106,15 @@ class ReopenForm(BootstrapMixin, forms.Form):
 
 
 def ops_context(request, ticket, forms_by_action=None) -> dict:
-    """The edit, cancel and reopen panels' context for the ticket page (failed forms come back as they were)."""
+    """The edit, cancel and reopen panels' context for the ticket page (failed forms come back as they were).
+    Edit and cancel are collapsed: their forms load when opened (tickets/views_panels.py), a failed one shows open."""
     given = forms_by_action or {}
     desk = user_has_role(request.user, *DESK)
     deadline = reopen_deadline(ticket=ticket) if desk else None
     return {
         "can_edit": desk and ticket.is_open,
-        "edit_form": given.get("edit") or (TicketEditForm(ticket=ticket) if desk and ticket.is_open else None),
-        "cancel_form": given.get("cancel") or CancelForm(),
+        "edit_form": given.get("edit"),
+        "cancel_form": given.get("cancel"),
         "reopen_form": given.get("reopen") or ReopenForm(),
         "reopen_until": deadline,
         "reopen_open": deadline is not None and timezone.now() <= deadline,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_ops
+from . import views_panels
 from . import views_bulk, views_merge
 from . import views_customers
 from .engineering import views as engineering_views
@@ -21,6 +22,7 @@ urlpatterns = [
     path("tickets/<str:number>/edit/", views_ops.ticket_edit_view, name="edit"),
     path("tickets/<str:number>/cancel/", views_ops.ticket_cancel_view, name="cancel"),
     path("tickets/<str:number>/reopen/", views_ops.ticket_reopen_view, name="reopen"),
+    path("tickets/<str:number>/panel/<slug:action>/", views_panels.ticket_panel_view, name="panel"),
     path("tickets/<str:number>/<slug:action>/", views.ticket_action_view, name="action"),
     path("tickets/<str:number>/engineer/<slug:action>/", engineering_views.engineer_action_view,
          name="engineer-action"),

@@ -102,9 +102,11 @@ def _detail_context(request, ticket, forms=None):
         # solution form, tickets/templatetags/engineering_tags.py) instead of a query of their own.
         "timeline": list(ticket_timeline_with_merged(ticket=ticket)),
         "actions": actions,
-        "preprocess_form": forms.get("preprocess") or PreprocessForm(initial={"priority": ticket.priority}),
-        "dispatch_form": forms.get("dispatch") or DispatchForm(),
-        "reassign_form": forms.get("reassign") or ReassignForm(),
+        "preprocess_form": forms.get("preprocess") or (
+            PreprocessForm(initial={"priority": ticket.priority}) if "preprocess" in actions else None),
+        "dispatch_form": forms.get("dispatch") or (DispatchForm() if "dispatch" in actions else None),
+        # Collapsed: its form loads when opened (tickets/views_panels.py); a failed one is shown open.
+        "reassign_form": forms.get("reassign"),
         "note_form": forms.get("note") or NoteForm(),
         "panels": _panels(request, ticket),
         **ops_context(request, ticket, forms),  # edit, cancel, reopen (tickets/forms_ops.py)

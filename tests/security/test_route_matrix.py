@@ -55,6 +55,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "tickets:reopen": {"POST": "L ok 403 403 ok L L ok"},
     "tickets:engineer-action": {"POST": "L 403 ok 404 ok L L ok"},
     "tickets:merge": {"GET": "L ok 403 403 ok L L ok", "POST": "L ok 403 403 ok L L ok"},  # desk only (issue 14)
+    "tickets:panel": {"GET": "L ok 403 404 ok L L ok"},  # a collapsed panel's form (issue 16): here reassign, the desk's
     "tickets:bulk": {"POST": "L ok 403 403 ok L L ok"},
     "fieldservice:mine": {"GET": "L 403 ok ok 403 L L ok"},
     "fieldservice:create": {"GET": "L ok ok 404 ok L L ok", "POST": "L ok ok 404 ok L L ok"},
@@ -178,6 +179,8 @@ def _path(name: str, route: str, world: dict) -> str:
         kwargs["number"] = world["work_order"].number
     if name == "tickets:engineer-action":
         kwargs["action"] = "reply"
+    if name == "tickets:panel":
+        kwargs["action"] = "reassign"
     return reverse(name, kwargs=kwargs)
 
 

@@ -1,4 +1,5 @@
 """The SOP status machine: every legal step, every illegal jump — through the service, the API and the page."""
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -210,7 +211,8 @@ def test_a_field_refusal_reopens_its_panel_with_the_error(reception_client, tick
                                      {"engineer": other_engineer.pk, "note": "   "}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<details class="card shadow-sm mb-3" open>' in html  # the reason is asked for where it is typed
+    # the reason is asked for where it is typed: the reassign panel open, its form drawn (it loads when opened)
+    assert re.search(r'<details class="card shadow-sm mb-3" data-testid="reassign-panel"\s+open>', html)
     assert 'data-testid="error-note"' in html
     assert Ticket.objects.get(pk=ticket.pk).engineer != other_engineer
 

@@ -4,8 +4,12 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 
+from tickets.choices import Status
 from tickets.engineering.selectors import manufacturer_wait_latest
 from tickets.engineering.views import ENGINEER_FORMS
+
+# Engineer panels shown collapsed: their forms load when opened (tickets/views_panels.py).
+LAZY = frozenset({"solve", "wait", "hand_back"})
 
 register = template.Library()
 
@@ -14,17 +18,26 @@ DUE_SOON = timedelta(minutes=30)
 
 @register.inclusion_tag("tickets/_engineer_actions.html", takes_context=True)
 def engineer_actions(context):
-    """Blank forms for the actions the user may take now, or the failed form with its errors."""
+    """The actions the user may take now (`shown`) and the forms shown open: reply and resume, the solution once
+    replied, a failed form with its errors. The collapsed ones load when opened (tickets/views_panels.py)."""
     ticket, actions = context["ticket"], context.get("actions") or []
     failed = context.get("engineer_forms") or {}
+    shown = [action for action in ENGINEER_FORMS if action in actions]
     forms = {}
-    for action, (form_class, _message) in ENGINEER_FORMS.items():
-        if action not in actions:
-            continue
-        initial = manufacturer_wait_latest(ticket=ticket, timeline=context.get("timeline")) if action == "solve" else {}
-        forms[action] = failed.get(action) or form_class(prefix=action, initial=initial)
-    return {"ticket": ticket, "forms": forms, "failed_action": context.get("failed_action"),
+    for action in shown:
+        if action in failed:
+            forms[action] = failed[action]
+        elif action not in LAZY or (action == "solve" and ticket.status == Status.REPLIED):
+            forms[action] = engineer_form(action, ticket=ticket, timeline=context.get("timeline"))
+    return {"ticket": ticket, "forms": forms, "shown": shown, "failed_action": context.get("failed_action"),
             "csrf_token": context.get("csrf_token"), "request": context.get("request")}
+
+
+def engineer_form(action: str, *, ticket, timeline=None):
+    """A blank engineer form; the solution's manufacturer fields start from the latest 返厂 wait."""
+    form_class = ENGINEER_FORMS[action][0]
+    initial = manufacturer_wait_latest(ticket=ticket, timeline=timeline) if action == "solve" else {}
+    return form_class(prefix=action, initial=initial)
 
 
 @register.filter
