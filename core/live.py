@@ -23,7 +23,16 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import BigIntegerField, DateTimeField, F, Field, Func, QuerySet, Subquery
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    DateTimeField,
+    F,
+    Field,
+    Func,
+    QuerySet,
+    Subquery,
+)
 from django.http import HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -49,12 +58,38 @@ def live_source_register(name: str, parts: Callable[[object], Mapping[str, Subqu
     _SOURCES[name] = parts
 
 
+# The token query's SQL by (database vendor, sources): building it with the ORM cost ~4,000 Python calls a request,
+# more than the rest of a cached list page (issue 16, core/pagecache.py). Its only parameter that depends on the
+# user is the user's id, the last one (the one WHERE clause; the sources' constants come first): a source's parts
+# depend on the user only through OuterRef("pk"), as every registered one does (tests/core/test_live.py checks
+# the compiled statement answers what the ORM does).
+_COMPILED: dict[tuple, tuple[str, list]] = {}
+
+
+def _compiled(user, sources: tuple[str, ...]) -> tuple[str, list] | None:
+    key = (connection.vendor, sources)
+    if key not in _COMPILED:
+        annotations = {f"{name}__{alias}": sub for name in sources for alias, sub in _SOURCES[name](user).items()}
+        if not annotations:
+            _COMPILED[key] = None
+        else:
+            qs = get_user_model().objects.filter(pk=user.pk).annotate(**annotations).values_list(*annotations)[:1]
+            sql, params = qs.query.sql_with_params()
+            if not params or params[-1] != user.pk:  # not the shape assumed above: a wiring bug
+                raise LookupError(f"live sources {sources}: the user's id is not the last parameter")
+            _COMPILED[key] = (sql, list(params[:-1]))
+    return _COMPILED[key]
+
+
 def live_values(*, user, sources: tuple[str, ...]) -> tuple:
     """Every scalar of the named sources, in one query anchored on the user's row."""
-    annotations = {f"{name}__{alias}": sub for name in sources for alias, sub in _SOURCES[name](user).items()}
-    if not annotations:
+    compiled = _compiled(user, sources)
+    if compiled is None:
         return ()
-    row = get_user_model().objects.filter(pk=user.pk).annotate(**annotations).values_list(*annotations).first()
+    sql, params = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, user.pk])
+        row = cursor.fetchone()
     return tuple(row or ())
 
 

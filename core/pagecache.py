@@ -1,0 +1,94 @@
+"""A whole page served from the cache while nothing it shows has changed (issue 16 §4: the desk's ticket list).
+
+The list is mostly re-opened unchanged; rendering it costs ~30 ms of CPU, reading the change token one small
+query (core/live.py). So a full page load of a decorated view is stored in the cache under a key made of:
+- the user (their id and roles): the page shows their name, their bell and only the tickets they may see, so
+  one user's page is never served to another;
+- the language, the path with its filters, the scope;
+- the change token of the data it shows (the live sources: one query, no Redis needed);
+- the current minute: countdowns and "overdue" colours move with the clock, in whole minutes, without any
+  row changing — so a stored page is never more than a minute behind what a fresh render would say.
+
+Served fresh (not stored, not read): HTMX fragments and live polls (they have their own 304), a request with
+flash messages waiting (the page would show and consume them), any answer but a 200 HTML page. The CSRF token
+is not stored: the page's masked tokens are replaced by a marker and the reader's own token put back.
+Redis away: the page is rendered as usual (logged), never a 500."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from functools import wraps
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.utils import timezone, translation
+
+from .live import is_live_poll, live_values
+from .roles import user_roles
+
+log = logging.getLogger(__name__)
+TTL_SECONDS = 120  # the key changes every minute anyway: this only bounds what an idle key keeps in Redis
+MARKER = b"\x00csrf\x00"  # NUL never reaches a page from data: form and API fields refuse it
+MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+
+
+def page_cache_key(request, *, scope: str, sources: tuple[str, ...]) -> str:
+    values = live_values(user=request.user, sources=sources)
+    parts = [scope, str(request.user.pk), ",".join(sorted(user_roles(request.user))),
+             translation.get_language() or "", request.get_full_path(), timezone.now().strftime("%Y%m%d%H%M"),
+             *(value.isoformat() if hasattr(value, "isoformat") else str(value) for value in values)]
+    return "page:" + hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _cacheable_request(request) -> bool:
+    return (request.method == "GET" and request.user.is_authenticated and not getattr(request, "htmx", False)
+            and not is_live_poll(request) and not len(get_messages(request)))
+
+
+def _without_csrf_tokens(content: bytes, secret: str | None) -> bytes:
+    if not secret:
+        return content
+
+    def swap(match: re.Match) -> bytes:
+        token = match.group()
+        return MARKER if _unmask_cipher_token(token.decode()) == secret else token
+
+    return MASKED_TOKEN.sub(swap, content)
+
+
+def _stored(response) -> bool:
+    return (response.status_code == 200 and not response.streaming and not response.cookies
+            and response.get("Content-Type", "").startswith("text/html"))
+
+
+def page_cache(scope: str, *sources: str):
+    """Decorate a GET page view (outside `live_poll`): see the module's docstring for what the key holds."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            key = page_cache_key(request, scope=scope, sources=sources)
+            try:
+                hit = cache.get(key)
+            except Exception:  # Redis away: render as if nothing were stored
+                log.warning("page cache unavailable, rendering %s", request.path, exc_info=True)
+                return view(request, *args, **kwargs)
+            if hit is not None:
+                content, content_type = hit
+                return HttpResponse(content.replace(MARKER, get_token(request).encode()), content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if _stored(response):
+                content = _without_csrf_tokens(response.content, request.META.get("CSRF_COOKIE"))
+                try:
+                    cache.set(key, (content, response["Content-Type"]), TTL_SECONDS)
+                except Exception:  # not stored: the next load renders again
+                    log.warning("page cache unavailable, %s not stored", request.path, exc_info=True)
+            return response
+
+        return wrapped
+
+    return decorator
