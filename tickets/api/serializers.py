@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api import StrictInput
+from core.api import FieldsFromPrototype, StrictInput
 from core.fields import BoundedDateField, BoundedDateTimeField, ImeiField, PastDateField, PhoneField
 from core.representation import DirectOutput, iso_date, iso_datetime
 from tickets import hooks
@@ -15,7 +15,7 @@ from tickets.intake import intake_device_errors
 from tickets.models import Device, Ticket, TicketEvent
 
 
-class CustomerInput(serializers.Serializer):
+class CustomerInput(FieldsFromPrototype, serializers.Serializer):
     name = serializers.CharField(max_length=100, help_text="The caller's name: this ticket's contact for good.")
     phone = PhoneField()
     email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -27,7 +27,7 @@ class CustomerInput(serializers.Serializer):
     )
 
 
-class DeviceInput(serializers.Serializer):
+class DeviceInput(FieldsFromPrototype, serializers.Serializer):
     category = serializers.ChoiceField(choices=ProductCategory.choices)
     component = serializers.CharField(max_length=30, required=False, default="main_unit")
     brand = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
@@ -47,7 +47,7 @@ class DeviceInput(serializers.Serializer):
         return attrs
 
 
-class TicketCreateInput(serializers.Serializer):
+class TicketCreateInput(FieldsFromPrototype, serializers.Serializer):
     customer = CustomerInput()
     device = DeviceInput(required=False, allow_null=True, default=None)
     kind = serializers.ChoiceField(choices=Kind.choices)
@@ -60,8 +60,8 @@ class TicketCreateInput(serializers.Serializer):
     )
     # Then the inputs other apps add under their name (tickets.hooks.Intake): `warranty`, the 三包 facts.
 
-    def get_fields(self):
-        fields = super().get_fields()
+    def build_fields(self):  # once per process (FieldsFromPrototype): the intakes register at start-up
+        fields = super().build_fields()
         for app, intake in hooks.intakes():
             if intake.api_field is not None:
                 fields[app] = intake.api_field()
