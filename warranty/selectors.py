@@ -277,11 +277,12 @@ def device_prior_tickets(*, imei: str = "", serial: str = "", category: str = ""
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     history = []
+    tz = timezone.get_current_timezone()  # once: timezone.localdate per value looked it up 3 times a row (100 rows)
     for kind, created, closed, fault, component, marked_exchange, exchange_at in rows:
         created, closed, exchange_at = _as_datetime(created), _as_datetime(closed), _as_datetime(exchange_at)
-        solution_day = timezone.localdate(exchange_at) if exchange_at else None
+        solution_day = exchange_at.astimezone(tz).date() if exchange_at else None
         marked_exchange = _as_date(marked_exchange)
         exchanged = max((day for day in (marked_exchange, solution_day) if day), default=None)
-        history.append(PriorTicket(kind, timezone.localdate(created), timezone.localdate(closed) if closed else None,
+        history.append(PriorTicket(kind, created.astimezone(tz).date(), closed.astimezone(tz).date() if closed else None,
                                    fault, component, exchanged))
     return history
