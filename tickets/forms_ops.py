@@ -115,7 +115,7 @@ def ops_context(request, ticket, forms_by_action=None) -> dict:
         "can_edit": desk and ticket.is_open,
         "edit_form": given.get("edit"),
         "cancel_form": given.get("cancel"),
-        "reopen_form": given.get("reopen") or ReopenForm(),
+        "reopen_form": given.get("reopen") or (ReopenForm() if desk and not ticket.is_open else None),  # closed only
         "reopen_until": deadline,
         "reopen_open": deadline is not None and timezone.now() <= deadline,
     }
