@@ -123,8 +123,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--no-explain", action="store_true")
     parser.add_argument("--only", help="run the scenarios whose name matches this regex, e.g. ' q '")
+    parser.add_argument("--fresh", action="store_true",
+                        help="render every page (no core/pagecache.py): what a search typed for the first time costs")
     args = parser.parse_args()
     setup_django()
+    if args.fresh:  # the rotations repeat within a minute, and an unchanged list's repeat is served from the cache
+        import core.pagecache
+
+        core.pagecache._cacheable_request = lambda request: False
     from django.conf import settings
     from django.db import connection
     from django.test import Client
