@@ -6,13 +6,19 @@ query (core/live.py). So a full page load of a decorated view is stored in the c
   one user's page is never served to another;
 - the language, the path with its filters, the scope;
 - the change token of the data it shows (the live sources: one query, no Redis needed);
+- a page about one object (the ticket page): that object's own version, in the same query (`row=`): the
+  global MAX(updated_at) could miss a write committed after a later-stamped one, the row's version cannot;
 - the current minute: countdowns and "overdue" colours move with the clock, in whole minutes, without any
   row changing — so a stored page is never more than a minute behind what a fresh render would say.
 
 Served fresh (not stored, not read): HTMX fragments and live polls (they have their own 304), a request with
 flash messages waiting (the page would show and consume them), any answer but a 200 HTML page. The CSRF token
 is not stored: the page's masked tokens are replaced by a marker and the reader's own token put back.
-Redis away: the page is rendered as usual (logged), never a 500."""
+Redis away: the page is rendered as usual (logged), never a 500.
+
+Off unless settings.PAGE_CACHE: not in the key yet are the engineers offered by the filter and bulk selects (a
+renamed or new engineer would show up to a minute late) and the user's staff flag (the nav's admin link); and a
+render pays the token query on top of the live poll's (the list's query-count guards count it)."""
 from __future__ import annotations
 
 import hashlib
@@ -20,6 +26,7 @@ import logging
 import re
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -35,8 +42,8 @@ MARKER = b"\x00csrf\x00"  # NUL never reaches a page from data: form and API fie
 MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 
 
-def page_cache_key(request, *, scope: str, sources: tuple[str, ...]) -> str:
-    values = live_values(user=request.user, sources=sources)
+def page_cache_key(request, *, scope: str, sources: tuple[str, ...], extra: tuple[str, list] | None = None) -> str:
+    values = live_values(user=request.user, sources=sources, extra=extra)
     parts = [scope, str(request.user.pk), ",".join(sorted(user_roles(request.user))),
              translation.get_language() or "", request.get_full_path(), timezone.now().strftime("%Y%m%d%H%M"),
              *(value.isoformat() if hasattr(value, "isoformat") else str(value) for value in values)]
@@ -64,14 +71,17 @@ def _stored(response) -> bool:
             and response.get("Content-Type", "").startswith("text/html"))
 
 
-def page_cache(scope: str, *sources: str):
-    """Decorate a GET page view (outside `live_poll`): see the module's docstring for what the key holds."""
+def page_cache(scope: str, *sources: str, row=None):
+    """Decorate a GET page view (outside `live_poll`): see the module's docstring for what the key holds.
+    `row(request, *args, **kwargs)` → (sql, params) of one scalar subquery the key holds too: the page's own
+    object's version (the ticket page), read in the token's query."""
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not _cacheable_request(request):
+            if not settings.PAGE_CACHE or not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            key = page_cache_key(request, scope=scope, sources=sources)
+            extra = row(request, *args, **kwargs) if row else None
+            key = page_cache_key(request, scope=scope, sources=sources, extra=extra)
             try:
                 hit = cache.get(key)
             except Exception:  # Redis away: render as if nothing were stored

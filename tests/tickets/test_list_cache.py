@@ -8,16 +8,19 @@ from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from tests.conftest import make_user
-from tests.factories import intake_payload
 from tests.resilience.outage import redis_down
 from tickets import services
 
 from .test_services import intake
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE = True
 URL = "/tickets/"
 # Masked CSRF tokens: in the forms' hidden field and in htmx's X-CSRFToken header on <body>.
 TOKEN = re.compile(r'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{64})"')
@@ -42,7 +45,7 @@ def test_an_unchanged_list_is_served_again_without_rendering(reception):
     first, rendered = _load(client)
     again, cached = _load(client)
     assert cached <= 2 < rendered  # the session's user and the change token
-    strip = lambda page: TOKEN.sub("", page.content.decode())  # noqa: E731
+    strip = lambda page: TOKEN.sub("", page.content.decode())
     assert strip(again) == strip(first)
 
 
