@@ -81,14 +81,19 @@ def _compiled(user, sources: tuple[str, ...]) -> tuple[str, list] | None:
     return _COMPILED[key]
 
 
-def live_values(*, user, sources: tuple[str, ...]) -> tuple:
-    """Every scalar of the named sources, in one query anchored on the user's row."""
+def live_values(*, user, sources: tuple[str, ...], extra: tuple[str, list] | None = None) -> tuple:
+    """Every scalar of the named sources, in one query anchored on the user's row. `extra`: one more scalar
+    subquery (sql, params) of the page's own, e.g. its ticket's version (core/pagecache.py), as the last value —
+    in the same statement, so a page keyed on it costs no query more."""
     compiled = _compiled(user, sources)
     if compiled is None:
         return ()
     sql, params = compiled
+    params = [*params, user.pk]
+    if extra is not None:
+        sql, params = f"SELECT live.*, ({extra[0]}) FROM ({sql}) live", [*extra[1], *params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, user.pk])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return tuple(row or ())
 

@@ -16,9 +16,10 @@ flash messages waiting (the page would show and consume them), any answer but a 
 is not stored: the page's masked tokens are replaced by a marker and the reader's own token put back.
 Redis away: the page is rendered as usual (logged), never a 500.
 
-Off unless settings.PAGE_CACHE: not in the key yet are the engineers offered by the filter and bulk selects (a
-renamed or new engineer would show up to a minute late) and the user's staff flag (the nav's admin link); and a
-render pays the token query on top of the live poll's (the list's query-count guards count it)."""
+Off unless settings.PAGE_CACHE: not in the key yet are the engineers offered by the filter and bulk selects and
+the ticket page's dispatch select (a renamed or new engineer would show up to a minute late); and a render pays
+the token query on top of the live poll's (the list's query-count guards count it). The user's staff and superuser
+flags (the nav's admin link) are in the key."""
 from __future__ import annotations
 
 import hashlib
@@ -45,6 +46,7 @@ MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 def page_cache_key(request, *, scope: str, sources: tuple[str, ...], extra: tuple[str, list] | None = None) -> str:
     values = live_values(user=request.user, sources=sources, extra=extra)
     parts = [scope, str(request.user.pk), ",".join(sorted(user_roles(request.user))),
+             f"staff={request.user.is_staff:d}{request.user.is_superuser:d}",  # the nav's admin link
              translation.get_language() or "", request.get_full_path(), timezone.now().strftime("%Y%m%d%H%M"),
              *(value.isoformat() if hasattr(value, "isoformat") else str(value) for value in values)]
     return "page:" + hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()

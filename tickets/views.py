@@ -124,8 +124,21 @@ def _panels(request, ticket) -> list[tuple[str, dict]]:
     return shown
 
 
+# The ticket's own version (every timeline write and attachment bumps it), read in the change token's query.
+_VERSION_SQL = 'SELECT "version" FROM "tickets_ticket" WHERE "number" = %s'
+
+
+def _ticket_version(request, number: str) -> tuple[str, list]:
+    return _VERSION_SQL, [number]
+
+
 @require_GET
 @role_required(*STAFF)
+# A re-viewed unchanged page comes from the cache (core/pagecache.py). The key moves with this ticket's version,
+# any ticket's change (the dispatch select's engineer loads, merged duplicates), SLA warnings and breaches (the
+# sweep writes no ticket row), the reader's bell, and the minute (countdowns). Delivery statuses of messages to
+# the customer are not in the page: each badge loads its own (progress/views_desk.py message_status_view).
+@page_cache("ticket-page", "tickets", "sla_events", "bell", row=_ticket_version)
 def ticket_detail_view(request, number: str):
     ticket = selectors.ticket_get_for_user(user=request.user, number=number, for_page=True)
     if ticket.merged_into_id:  # a merged duplicate's number leads to the survivor (tickets/merging.py)
