@@ -97,6 +97,14 @@ def _term_q(term: str) -> Q | None:
     return None  # one character: too common to mean anything on its own
 
 
+def digits_only(query: str) -> bool:
+    """Only digits (and dashes) typed — the end of a number, a phone's digits, a whole phone or IMEI: found through
+    a few index entries, hundreds to a few thousand tickets that are all read anyway to sort them (the list's
+    count can come from that same scan, selectors.ticket_first_page)."""
+    terms = [term.replace("-", "") for term in normalise(query).split()]
+    return bool(terms) and all(term.isascii() and term.isdigit() for term in terms)
+
+
 def search_q(query: str) -> Q | None:
     """The condition for what was typed: every word (up to MAX_TERMS) must be found; None when no word is long
     enough to search by (the caller falls back to the exact lookups)."""
