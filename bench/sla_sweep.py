@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import copy_layout, raw_connection, setup_django  # noqa: E402
-from fill_tickets import capture_ddl, drop_ddl, restore_ddl  # noqa: E402
+from _ddl import capture_ddl, drop_ddl, restore_ddl  # noqa: E402
 
 TICKET_COLS = ["id", "number", "customer_id", "kind", "channel", "priority", "status", "fault_description",
                "created_by_id", "created_at", "updated_at", "status_changed_at", "version", "next_due_at"]
