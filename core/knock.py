@@ -26,6 +26,17 @@ def knock(task, *args) -> bool:
     return True
 
 
+def knock_each(task, ids) -> int:
+    """`knock(task, pk)` for each id in turn, stopping at the first refusal (the broker is still down: the
+    rest would be refused too, and the next sweep asks again). Returns how many were enqueued."""
+    sent = 0
+    for pk in ids:
+        if not knock(task, pk):
+            break
+        sent += 1
+    return sent
+
+
 def knock_after_commit(task, *args) -> None:
     """`task.delay_on_commit(*args)`, minus the 500 when the broker is down."""
     transaction.on_commit(partial(knock, task, *args))

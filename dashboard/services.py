@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
-from core.knock import knock, knock_after_commit
+from core.knock import knock_after_commit, knock_each
 from core.roles import Role, user_has_role
 
 from .choices import ExportFormat, ExportKind, ExportState
@@ -101,9 +101,4 @@ def export_jobs_requeue(*, now: datetime) -> int:
     due = (ExportJob.objects.filter(_claimable(now))
            .filter(Q(state=ExportState.RUNNING) | Q(created_at__lte=now - REQUEUE_AFTER))
            .order_by("created_at", "id").values_list("pk", flat=True)[:REQUEUE_BATCH])
-    sent = 0
-    for pk in due:
-        if not knock(export_job_run_task, pk):
-            break
-        sent += 1
-    return sent
+    return knock_each(export_job_run_task, due)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
-from core.knock import knock, knock_after_commit
+from core.knock import knock_after_commit, knock_each
 from tickets.models import Ticket
 from tickets.timeline import timeline_record
 
@@ -145,9 +145,4 @@ def customer_messages_requeue(*, now: datetime, batch: int = 500) -> int:
     stale = (CustomerMessage.objects.filter(due, status=MessageStatus.QUEUED)
              .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
              .order_by("created_at", "id").values_list("pk", flat=True)[:batch])
-    sent = 0
-    for pk in stale:
-        if not knock(customer_message_send_task, pk):
-            break
-        sent += 1
-    return sent
+    return knock_each(customer_message_send_task, stale)

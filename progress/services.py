@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from core.knock import knock, knock_after_commit
+from core.knock import knock_after_commit, knock_each
 from tickets.models import Ticket
 
 from .models import CompletionNotice, NoticeChannel
@@ -81,9 +81,4 @@ def completion_notices_requeue(*, now: datetime) -> int:
                                              created_at__lte=now - REQUEUE_AFTER)
              .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
              .order_by("created_at", "id").values_list("pk", flat=True)[:REQUEUE_BATCH])
-    sent = 0
-    for pk in stale:
-        if not knock(completion_notice_send_task, pk):
-            break
-        sent += 1
-    return sent
+    return knock_each(completion_notice_send_task, stale)
