@@ -163,6 +163,11 @@ def _ordered(entries: Mapping[str, Any], order: tuple[str, ...]) -> list:
 
 # ---- registration (from AppConfig.ready) -------------------------------------------------------------
 
+def on_creating(app: str, hook: CreatingHook) -> None:
+    _check(app, EFFECT_ORDER, "EFFECT_ORDER")
+    _registry.creating[app] = hook
+
+
 def on_created(app: str, hook: CreatedHook) -> None:
     _check(app, EFFECT_ORDER, "EFFECT_ORDER")
     _registry.created[app] = hook
@@ -205,11 +210,6 @@ def customer_facts(app: str, provider: CustomerFacts) -> None:
 
 
 # ---- calls (from tickets) ---------------------------------------------------------------------------
-
-def on_creating(app: str, hook: CreatingHook) -> None:
-    _check(app, EFFECT_ORDER, "EFFECT_ORDER")
-    _registry.creating[app] = hook
-
 
 def run_creating(*, ticket, at: datetime) -> None:
     for hook in _ordered(_registry.creating, EFFECT_ORDER):
