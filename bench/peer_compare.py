@@ -67,6 +67,7 @@ def main() -> None:
     import django
     from django.db import connection
     from django.test import Client
+    from django.test import override_settings
     from django.test.utils import CaptureQueriesContext
 
     from tickets.choices import OPEN_STATUSES
@@ -90,6 +91,12 @@ def main() -> None:
     boss.force_login(manager)
     serial = iter(range(time.time_ns() // 1000 % 10**7, 10**9))
 
+    def fresh(call):
+        def uncached():
+            with override_settings(PAGE_CACHE=False):
+                return call()
+        return uncached
+
     def api_create():
         return reception.post("/api/v1/tickets/", create_body(next(serial)), content_type="application/json",
                               HTTP_ACCEPT="application/json")
@@ -99,6 +106,10 @@ def main() -> None:
         ("ticket_list_page", lambda: reception.get("/tickets/"), 200),
         ("ticket_detail", lambda: reception.get(f"/tickets/{detail}/"), 200),
         ("api_list", lambda: reception.get("/api/v1/tickets/", HTTP_ACCEPT="application/json"), 200),
+        # The two pages again with the page cache off (core/pagecache.py): what a first view, or a view after a
+        # change, costs. Printed beside the cached figures, not compared with the peer.
+        ("ticket_list_page_fresh", fresh(lambda: reception.get("/tickets/")), 200),
+        ("ticket_detail_fresh", fresh(lambda: reception.get(f"/tickets/{detail}/")), 200),
         ("api_create", api_create, 201),  # last, as the peer: the reads all see the same tickets
     ]
     only = {m for m in args.only.split(",") if m}
