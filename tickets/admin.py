@@ -121,6 +121,10 @@ class TicketSolutionAdmin(admin.ModelAdmin):
         return False
 
 
+# ---- Engineers' product categories for dispatch (tickets/engineering/admin.py registers them) ----
+from .engineering import admin as _engineering_admin  # noqa: E402,F401
+
+
 # ---- The reopen window (tickets/policies.py): versioned by effective_from, a saved version is kept ----
 from .policies import ReopenPolicy  # noqa: E402
 

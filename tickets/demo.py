@@ -51,6 +51,7 @@ from .demo_catalogue import (
     random_product,
 )
 from .engineering import services as engineering
+from .engineering.models import EngineerProfile
 from .lifecycle import CancelReason, ticket_cancel, ticket_reopen
 from .models import Ticket
 
@@ -107,6 +108,17 @@ MUST = (
 COMPLAINTS_AT_LEAST = 3
 ENGINEERS = {ProductCategory.PHONE: ("engineer", "engineer3"), ProductCategory.COMPUTER: ("engineer3", "engineer"),
              ProductCategory.APPLIANCE: ("engineer2", "engineer2", "engineer"), ProductCategory.FURNITURE: ("engineer2",)}
+
+
+def _engineer_categories(users) -> None:
+    """Each demo engineer handles the categories ENGINEERS gives them work in (李工 phones, computers and appliances,
+    张师傅 appliances and furniture, 赵明 phones and computers): the dispatch select groups and suggests by them."""
+    handled: dict[str, list[str]] = {}
+    for category, logins in ENGINEERS.items():
+        for login in dict.fromkeys(logins):
+            handled.setdefault(login, []).append(str(category))
+    for login, categories in handled.items():
+        EngineerProfile.objects.update_or_create(engineer=users[login], defaults={"categories": categories})
 
 
 @dataclass
@@ -294,6 +306,7 @@ def demo_tickets(run: DemoRun) -> None:
     if Ticket.objects.exists():
         raise DemoAlreadyLoaded  # loaded before: the demo does not add a second batch
     rng, users = run.rng, run.users
+    _engineer_categories(users)
     # The partner's cases come in the last hour (partners/demo.py): the desk's tickets end before it.
     plans = plan_tickets(rng, run.tickets, until=run.until, lead=timedelta(hours=1))
     earlier: list[dict] = []

@@ -12,7 +12,7 @@ from core.widgets import InitialsSelect, QuickDateInput, QuickSelect, QuickTextI
 from . import hooks
 from .choices import Channel, Kind, Priority, ProductCategory, Status
 from .customers import NamePolicy
-from .engineering.rules import engineer_suggested
+from .engineering.rules import engineer_suggested, engineers_for_category
 from .engineering.selectors import engineer_load, engineers_with_load
 from .intake import intake_device_errors
 from .selectors import AGEING_BUCKETS, SLA_OUTCOMES, SLA_STEPS, engineers_active
@@ -206,27 +206,44 @@ class PreprocessForm(BootstrapMixin, forms.Form):
 
 
 class LoadedChoiceIterator(ListedChoiceIterator):
-    """The options of the dispatch select: every engineer with their load, from the field's one query."""
+    """The options of the dispatch select: every engineer with their load, from the field's one query. For a ticket
+    whose category only some engineers handle, those come first under their own heading, then the others."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for user in self.field.loads():
-            yield self.choice(user)
+        handling, others = self.field.grouped()
+        if not others or not handling:
+            yield from (self.choice(user) for user in handling or others)
+            return
+        yield (self.field.handling_label(), [self.choice(user) for user in handling])
+        yield (_("Other engineers"), [self.choice(user) for user in others])
 
 
 class LoadedEngineerChoiceField(EngineerChoiceField):
     """Each engineer with their open tickets and nearest due time beside the name, the suggested one marked
-    (issue 15 §10). Lazy: the load query runs only when the select is drawn, and once — a detail page
-    whose ticket cannot be dispatched asks nothing. Validation still looks up the plain queryset."""
+    (issue 15 §10): tickets.engineering.rules.engineer_suggested for the ticket's device `category`. Lazy: the
+    load query runs only when the select is drawn, and once — a detail page whose ticket cannot be dispatched
+    asks nothing. Validation still looks up the plain queryset: any active engineer may be chosen."""
 
     iterator = LoadedChoiceIterator
+    category = ""  # the ticket's device category (DispatchForm's `category`); "" : none known
 
     def loads(self) -> list:
         if getattr(self, "_loads", None) is None:
             self._loads = list(engineers_with_load())
-            self._suggested = engineer_suggested([engineer_load(u) for u in self._loads])
+            self._rows = {u.pk: engineer_load(u) for u in self._loads}
+            self._suggested = engineer_suggested(list(self._rows.values()), self.category)
         return self._loads
+
+    def grouped(self) -> tuple[list, list]:
+        """(engineers who handle the category, the others); everyone handles it when nobody lists it."""
+        users = self.loads()
+        handling = {row.engineer_id for row in engineers_for_category(list(self._rows.values()), self.category)}
+        return [u for u in users if u.pk in handling], [u for u in users if u.pk not in handling]
+
+    def handling_label(self) -> str:
+        return str(_("Handles %(category)s") % {"category": ProductCategory(self.category).label})
 
     def suggested_id(self) -> int | None:
         self.loads()
@@ -244,18 +261,33 @@ class LoadedEngineerChoiceField(EngineerChoiceField):
         return " · ".join(str(p) for p in parts)
 
 
+def device_category(ticket) -> str:
+    """The category the dispatch suggestion narrows to: the ticket's device's ("" without a device)."""
+    return ticket.device.category if ticket.device_id else ""
+
+
 class DispatchForm(BootstrapMixin, forms.Form):
     engineer = LoadedEngineerChoiceField(label=_("Engineer"), queryset=None)
     note = forms.CharField(label=_("Note"), required=False, max_length=settings.NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 2}))
     preselect = True  # the suggested engineer is chosen already; the desk only confirms or picks another
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, category: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["engineer"]
         field.queryset = engineers_active()
+        field.category = category if category in ProductCategory.values else ""
         if self.preselect:
             self.initial.setdefault("engineer", field.suggested_id)  # a callable: evaluated only when drawn
+
+    def suggestion_basis(self) -> str:
+        """Why this engineer is preselected, under the select (read after the select: no query of its own)."""
+        field = self.fields["engineer"]
+        handling, others = field.grouped()
+        if field.category and handling and others:
+            return str(_("Suggested: the least open work among those who handle %(category)s; among equals, "
+                         "whoever was given a ticket longest ago.") % {"category": ProductCategory(field.category).label})
+        return str(_("Suggested: the least open work; among equals, whoever was given a ticket longest ago."))
 
 
 class ReassignForm(DispatchForm):

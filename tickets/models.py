@@ -233,5 +233,5 @@ class TicketNumberCounter(models.Model):
 
 
 # ---- Engineer's work: models live in their own module; imported here so Django registers them. ----
-from .engineering.models import TicketSolution  # noqa: E402,F401
+from .engineering.models import EngineerProfile, TicketSolution  # noqa: E402,F401
 from .policies import ReopenPolicy  # noqa: E402,F401

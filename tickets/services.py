@@ -15,6 +15,7 @@ from . import hooks
 from .choices import Channel, Priority, Status
 from .customers import NamePolicy
 from .editing import EDITABLE_FIELDS, ticket_edit
+from .engineering.assignment import engineer_assignment_record
 from .models import Customer, Device, Ticket, TicketEvent
 from .numbering import ticket_number_next
 from .search import SEARCHED_DEVICE_FIELDS, search_text_for, search_text_refresh
@@ -180,10 +181,12 @@ def _check_engineer(engineer) -> None:
 
 def ticket_dispatch(*, ticket: Ticket, actor, engineer, note: str = "") -> Ticket:
     _check_engineer(engineer)
-    return ticket_transition(
+    ticket = ticket_transition(
         ticket=ticket, action="dispatch", actor=actor, note=note, changes={"engineer": engineer},
         data={"engineer": engineer.get_username(), "engineer_id": engineer.pk},
     )
+    engineer_assignment_record(engineer=engineer)  # the suggestion's round robin (tickets/engineering/assignment.py)
+    return ticket
 
 
 def ticket_reassign(*, ticket: Ticket, actor, engineer, reason: str) -> Ticket:
@@ -192,10 +195,12 @@ def ticket_reassign(*, ticket: Ticket, actor, engineer, reason: str) -> Ticket:
         raise ApplicationError(_("Say why the ticket is reassigned."), code="reason_required", field="reason", status=400)
     if engineer.pk == ticket.engineer_id:
         raise ApplicationError(_("The ticket is already with this engineer."), code="same_engineer", field="engineer", status=400)
-    return ticket_transition(
+    ticket = ticket_transition(
         ticket=ticket, action="reassign", actor=actor, note=reason, changes={"engineer": engineer},
         data={"from_engineer_id": ticket.engineer_id, "engineer": engineer.get_username(), "engineer_id": engineer.pk},
     )
+    engineer_assignment_record(engineer=engineer)
+    return ticket
 
 
 @transaction.atomic

@@ -13,7 +13,8 @@ from core.steps import Failed, page_step_run
 from core.roles import Role, user_has_role
 
 from . import hooks, selectors, services
-from .forms import DispatchForm, NoteForm, PreprocessForm, ReassignForm, TicketFilterForm, TicketIntakeForm
+from .forms import (DispatchForm, NoteForm, PreprocessForm, ReassignForm, TicketFilterForm, TicketIntakeForm,
+                    device_category)
 from .forms_ops import ops_context
 from .forms_bulk import BulkForm
 from .merging import ticket_timeline_with_merged
@@ -105,7 +106,8 @@ def _detail_context(request, ticket, forms=None):
         "actions": actions,
         "preprocess_form": forms.get("preprocess") or (
             PreprocessForm(initial={"priority": ticket.priority}) if "preprocess" in actions else None),
-        "dispatch_form": forms.get("dispatch") or (DispatchForm() if "dispatch" in actions else None),
+        "dispatch_form": forms.get("dispatch") or (
+            DispatchForm(category=device_category(ticket)) if "dispatch" in actions else None),
         # Collapsed: its form loads when opened (tickets/views_panels.py); a failed one is shown open.
         "reassign_form": forms.get("reassign"),
         "note_form": forms.get("note") or NoteForm(),
@@ -149,6 +151,11 @@ def ticket_detail_view(request, number: str):
 ACTION_FORMS = {"preprocess": PreprocessForm, "dispatch": DispatchForm, "reassign": ReassignForm, "note": NoteForm}
 
 
+def form_kwargs(action: str, ticket) -> dict:
+    # The engineer selects group and suggest by the ticket's device category, a refused one drawn again too.
+    return {"category": device_category(ticket)} if action in ("dispatch", "reassign") else {}
+
+
 def _run_action(request, ticket, action: str, data) -> None:
     if action == "preprocess":
         services.ticket_preprocess(ticket=ticket, actor=request.user, note=data["note"], priority=data["priority"])
@@ -186,7 +193,7 @@ def ticket_action_view(request, number: str, action: str):
     if form_class is None:
         raise Http404
     return page_step_run(
-        request, form=form_class(request.POST), done=_("Saved."),
+        request, form=form_class(request.POST, **form_kwargs(action, ticket)), done=_("Saved."),
         run=lambda data: _run_action(request, ticket, action, data),
         on_success=lambda: ticket_body_after_success(request, number),
         on_failure=lambda form, general: ticket_body_after_failure(request, ticket, {action: form}, general,

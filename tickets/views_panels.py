@@ -18,7 +18,7 @@ from core.decorators import role_required
 from core.roles import Role, user_has_role
 
 from . import selectors
-from .forms import ReassignForm
+from .forms import ReassignForm, device_category
 from .forms_ops import CancelForm, TicketEditForm
 from .templatetags.engineering_tags import engineer_form
 from .workflow import ACTION_ROLES, allowed_actions
@@ -39,7 +39,7 @@ PANELS = {
 
 def _form(action: str, ticket):
     if action == "reassign":
-        return ReassignForm()
+        return ReassignForm(category=device_category(ticket))
     if action == "edit":
         return TicketEditForm(ticket=ticket)
     if action == "cancel":

@@ -1,5 +1,6 @@
 """Dispatch that knows load (issue 15 §10): each engineer's open tickets and nearest due time beside their
-name, one query for all of them, and a suggested engineer — least open work, then round robin."""
+name, one query for all of them, and a suggested engineer — least open work, then round robin. Product categories:
+test_dispatch_skills.py."""
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from tests.conftest import make_user
 from tests.factories import TicketFactory
 from tickets.choices import Status
 from tickets.engineering.rules import EngineerLoad, engineer_suggested
-from tickets.engineering.selectors import engineers_with_load
+from tickets.engineering.selectors import engineer_load, engineers_with_load
 from tickets.forms import DispatchForm
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -65,7 +66,9 @@ def crew(db):
 
 def test_loads_count_only_the_engineers_queue(crew):
     busy, light, idle = crew
-    rows = {u.username: (u.open_count, u.nearest_due_at, u.last_assigned_at) for u in engineers_with_load()}
+    # Tickets written around the services (factories): the last assignment is the latest open dispatch.
+    rows = {u.username: (u.open_count, u.nearest_due_at, engineer_load(u).last_assigned_at)
+            for u in engineers_with_load()}
     assert rows == {"busy": (2, T + timedelta(minutes=30), T), "light": (1, T + timedelta(hours=20), T),
                     "idle": (0, None, None)}
 

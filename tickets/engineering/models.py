@@ -1,13 +1,15 @@
-"""The engineer's solutions (解决方案). Imported from tickets/models.py so Django sees the model.
+"""The engineer's solutions (解决方案) and dispatch profiles (the categories each handles). Imported from
+tickets/models.py so Django sees the models.
 
 A ticket may carry several solutions over its life (a failed callback reopens it); the latest one is
 what the callback desk confirms with the customer (tickets.engineering.selectors.solution_latest)."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import SolutionKind
+from ..choices import ProductCategory, SolutionKind
 
 
 class TicketSolution(models.Model):
@@ -41,3 +43,33 @@ class TicketSolution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.get_kind_display()}"
+
+
+class EngineerProfile(models.Model):
+    """What dispatch knows of an engineer beyond their tickets: the product categories they handle (edited in the
+    admin; none means every category) and when they were last given a ticket (written by dispatch and
+    reassignment, tickets.engineering.assignment), the round robin among engineers with equal load.
+
+    An engineer without a row handles every category and was never given a ticket."""
+
+    engineer = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dispatch_profile",
+                                    verbose_name=_("engineer"))
+    # A list of ProductCategory values, the same choices as a ticket's device (tickets.models.Device.category): a
+    # JSON list rather than rows so the dispatch select reads it in its one query, on PostgreSQL and SQLite alike.
+    categories = models.JSONField(
+        _("product categories"), default=list, blank=True,
+        help_text=_("The device categories this engineer handles; dispatch suggests them for tickets of these "
+                    "categories first. Tick none and the engineer handles every category."))
+    last_assigned_at = models.DateTimeField(_("last given a ticket at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("engineer's product categories")
+        verbose_name_plural = _("engineers' product categories")
+
+    def clean(self) -> None:
+        unknown = sorted(set(self.categories or ()) - set(ProductCategory.values))
+        if unknown:
+            raise ValidationError({"categories": _("Unknown product category: %(codes)s") % {"codes": ", ".join(unknown)}})
+
+    def __str__(self) -> str:
+        return str(self.engineer)

@@ -108,15 +108,26 @@ class EngineerLoad:
     engineer_id: int
     name: str
     open_count: int
-    last_assigned_at: datetime | None  # latest dispatch among the open tickets; None: nothing open
+    last_assigned_at: datetime | None  # when last given a ticket (dispatch or reassignment); None: never
+    categories: frozenset[str] = frozenset()  # ProductCategory values handled; empty: every category
+
+    def handles(self, category: str) -> bool:
+        return not self.categories or not category or category in self.categories
 
 
-def engineer_suggested(loads: Sequence[EngineerLoad]) -> int | None:
-    """The engineer to preselect: the least open work first; among equals, round robin — who was given a
-    ticket least recently (nothing open counts as longest ago), then by name so the choice is stable.
-    Engineers carry no product skills in the model, so the product category does not narrow the choice."""
-    if not loads:
+def engineers_for_category(loads: Sequence[EngineerLoad], category: str) -> list[EngineerLoad]:
+    """Who handles `category` (a ticket's device category; "" when the ticket has no device): those whose
+    categories include it or who list none. If nobody does, everybody: a ticket is never left without a choice."""
+    return [e for e in loads if e.handles(category)] or list(loads)
+
+
+def engineer_suggested(loads: Sequence[EngineerLoad], category: str = "") -> int | None:
+    """The engineer to preselect for a ticket of `category`: among those who handle it (everybody, if nobody
+    does), the least open work; among equals, round robin — who was given a ticket longest ago (never first),
+    then by name and id, so the same loads always give the same suggestion."""
+    candidates = engineers_for_category(loads, category)
+    if not candidates:
         return None
-    first = min(loads, key=lambda e: (e.open_count, e.last_assigned_at is not None,
-                                      e.last_assigned_at or datetime.min, e.name, e.engineer_id))
+    first = min(candidates, key=lambda e: (e.open_count, e.last_assigned_at is not None,
+                                           e.last_assigned_at or datetime.min, e.name, e.engineer_id))
     return first.engineer_id
