@@ -103,9 +103,11 @@ def _search(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     return qs
 
 
-# How many rows the list says match, at most: beyond it "1,000+" (ticket_first_page: it stops at the 1,001st
-# row, where a full COUNT(*) reads every matching row — all of a million).
-MATCH_COUNT_CAP = 1000
+# How many rows the list says match, at most: beyond it "200+" (ticket_first_page: it stops at the 201st row,
+# where a full COUNT(*) reads every matching row — all of a million). Was 1,000: for a word in 3-5 % of the
+# tickets (a given name, a model, a fault) stopping at the 1,001st match read 20,000-33,000 rows, 16-27 ms of
+# the search's SQL at 1M; 200 read a fifth of that. Past a few hundred the desk narrows the search anyway.
+MATCH_COUNT_CAP = 200
 
 
 def _day_start(value) -> datetime:
@@ -233,10 +235,10 @@ def ticket_first_page(qs: QuerySet[Ticket], *, sort: str, size: int, q: str = ""
     list's order; the page is the first size + 1 of them, and only its rows are joined. Their matches come from
     the trigram index and are all read and sorted for the page anyway; a separate count read them again (half of
     such a page's SQL at 1M, bench/README.md).
-    Anything else: the page and a COUNT over a LIMIT cap + 1 subquery, which stops at the 1,001st match in any
-    order. An ordered scan of 1,001 would sort every match when the planner misjudges how many there are — two
-    open statuses (36,007 sorted, 36 ms), "mate 60" (two words, estimated 4,498, really 76,753: 440 ms against
-    35 ms for the count) — and walks further than the count for a common word."""
+    Anything else: the page and, when it is full, a COUNT over a LIMIT cap + 1 subquery, which stops at the
+    201st match in any order. An ordered scan of 1,001 sorted every match when the planner misjudged how many
+    there are — two open statuses (36,007 sorted, 36 ms), "mate 60" (two words, estimated 4,498, really 76,753:
+    440 ms against 35 ms for the count) — and walks further than the count for a common word."""
     cap = MATCH_COUNT_CAP
     if q and digits_only(q):
         ids = list(qs.order_by(*SORTS.get(sort, SORTS["-created_at"])).values_list("pk", flat=True)
@@ -245,7 +247,8 @@ def ticket_first_page(qs: QuerySet[Ticket], *, sort: str, size: int, q: str = ""
         found = len(ids)
     else:
         rows, next_cursor = keyset_page(qs, sort=sort, cursor=None, size=size)
-        found = qs.order_by().values("pk")[: cap + 1].count()
+        # A first page that is not full holds every match (a rare word, a phone with a status): no count to run.
+        found = len(rows) if next_cursor is None else qs.order_by().values("pk")[: cap + 1].count()
     return rows, next_cursor, min(found, cap), found > cap
 
 

@@ -176,7 +176,8 @@ def test_beyond_the_cap_the_count_says_plus(manager_client, haystack):
     assert COUNT.findall(english) == ["2+ tickets match"]
 
 
-def test_a_thousand_and_one_read_1000_plus(manager_client, haystack):
+def many_matching(haystack, n: int) -> None:
+    """n more tickets whose fault is 咨询保修期 (found by 保修), besides the haystack's three."""
     t = haystack["target"]
     now = timezone.now()
     Ticket.objects.bulk_create([
@@ -184,12 +185,41 @@ def test_a_thousand_and_one_read_1000_plus(manager_client, haystack):
                fault_description="咨询保修期", created_by=t.created_by, created_at=now, updated_at=now,
                status_changed_at=now, search_text=search_text_for(number=f"SD-20260102-{i:04d}", contact_name="王伟",
                                                                    contact_phone="", fault="咨询保修期"))
-        for i in range(1000)])
+        for i in range(n)])
+
+
+def test_two_hundred_and_one_read_200_plus(manager_client, haystack):
+    assert selectors.MATCH_COUNT_CAP == 200
+    many_matching(haystack, 200)
     english = manager_client.get(reverse("tickets:list"), {"q": "保修"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert COUNT.findall(english.content.decode()) == ["1,000 tickets match"]
+    assert COUNT.findall(english.content.decode()) == ["200 tickets match"]  # exactly the cap: exact
     english = manager_client.get(reverse("tickets:list"), HTTP_ACCEPT_LANGUAGE="en")
-    assert COUNT.findall(english.content.decode()) == ["1,000+ tickets match"]  # 1,003
-    assert COUNT.findall(page(manager_client)) == ["共 1,000+ 张工单符合条件"]
+    assert COUNT.findall(english.content.decode()) == ["200+ tickets match"]  # 203
+    assert COUNT.findall(page(manager_client)) == ["共 200+ 张工单符合条件"]
+    assert COUNT.findall(page(manager_client, q="王伟 保修")) == ["共 200 张工单符合条件"]
+
+
+def test_a_cap_in_thousands_reads_with_a_separator(manager_client, haystack):
+    many_matching(haystack, 1000)
+    with mock.patch.object(selectors, "MATCH_COUNT_CAP", 1000):
+        english = manager_client.get(reverse("tickets:list"), {"q": "保修"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert COUNT.findall(english.content.decode()) == ["1,000 tickets match"]
+        english = manager_client.get(reverse("tickets:list"), HTTP_ACCEPT_LANGUAGE="en")
+        assert COUNT.findall(english.content.decode()) == ["1,000+ tickets match"]  # 1,003
+        assert COUNT.findall(page(manager_client)) == ["共 1,000+ 张工单符合条件"]
+
+
+def test_a_page_that_is_not_full_is_its_own_count(manager_client, haystack):
+    """A rare word: the rows shown are every match, so no COUNT runs; a full page still counts."""
+    with mock.patch.object(pagecache, "_cacheable_request", return_value=False):
+        with CaptureQueriesContext(connection) as rare:
+            assert COUNT.findall(page(manager_client, q="欧阳")) == ["共 2 张工单符合条件"]
+        with mock.patch("tickets.views.PAGE_SIZE", 1), CaptureQueriesContext(connection) as full:
+            assert COUNT.findall(page(manager_client, q="欧阳")) == ["共 2 张工单符合条件"]
+    counting = [q["sql"] for q in rare.captured_queries if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT")]
+    assert counting == []
+    counting = [q["sql"] for q in full.captured_queries if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT")]
+    assert len(counting) == 1 and counting[0].endswith(f"LIMIT {selectors.MATCH_COUNT_CAP + 1}) subquery"), counting
 
 
 def test_more_pages_do_not_count_again(manager_client, haystack):
@@ -208,15 +238,18 @@ def test_more_pages_do_not_count_again(manager_client, haystack):
 
 def test_a_searched_page_costs_what_an_unsearched_one_does(manager_client, haystack):
     """The search adds no query: its condition goes into the list's own queries (the page: session, user, roles,
-    the engineer choices, the rows, the bounded count…)."""
+    the engineer choices, the rows, the bounded count…). One row a page, so the plain list (3 tickets) is full and
+    counts; a word found once fills no page and needs no count (the page is every match), digits count in their
+    one ordered scan."""
     page(manager_client)  # warm the per-process caches
-    with mock.patch.object(pagecache, "_cacheable_request", return_value=False):  # rendered, not a stored page
+    with mock.patch.object(pagecache, "_cacheable_request", return_value=False), \
+            mock.patch("tickets.views.PAGE_SIZE", 1):  # rendered, not a stored page
         with CaptureQueriesContext(connection) as plain:
             page(manager_client)
-        for query in ("0317", "黑屏", "mate 60", "欧阳娜娜"):
+        for query, fewer in (("0317", 0), ("黑屏", 1), ("mate 60", 1), ("欧阳娜娜", 1)):
             with CaptureQueriesContext(connection) as searched:
                 assert page_numbers(manager_client, q=query) == [haystack["target"].number]
-            assert len(searched) == len(plain), (query, [q["sql"] for q in searched.captured_queries])
+            assert len(searched) == len(plain) - fewer, (query, [q["sql"] for q in searched.captured_queries])
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm indexes are PostgreSQL's")
