@@ -23,6 +23,13 @@ class CallbacksConfig(AppConfig):
                                                form_errors=complaint_promise_errors,
                                                kinds={"promised_answer_at": (Kind.COMPLAINT,)}))
         hooks.panel("callbacks", "callbacks/_ticket_panel.html", ticket_panel_context, exists=ticket_has_callbacks)
+        # The cached ticket page (core/stamps.py): the policy labels the card; deletions by the admin.
+        from core.stamps import change_stamp_watch
+
+        from .models import Callback, CallbackAttempt, CallbackPolicy, Complaint
+
+        change_stamp_watch(CallbackPolicy)
+        change_stamp_watch(Callback, CallbackAttempt, Complaint, saves=False)
 
         from core.demo import demo_step_register
 

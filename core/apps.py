@@ -10,5 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from . import cache  # noqa: F401 — connects the per-request token memo to the request signals
         from .groups import sync_role_groups
+        from .live import live_source_register
+        from .stamps import stamps_parts, watch_auth_models
 
         post_migrate.connect(sync_role_groups, dispatch_uid="core.sync_role_groups")
+        # What the cached pages show beside the tickets: users, groups, admin edits (core/stamps.py).
+        live_source_register("stamps", stamps_parts)
+        watch_auth_models()

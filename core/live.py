@@ -32,7 +32,9 @@ from django.db.models import (
     Func,
     QuerySet,
     Subquery,
+    TextField,
 )
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -66,14 +68,17 @@ def live_source_register(name: str, parts: Callable[[object], Mapping[str, Subqu
 _COMPILED: dict[tuple, tuple[str, list]] = {}
 
 
-def _compiled(user, sources: tuple[str, ...]) -> tuple[str, list] | None:
-    key = (connection.vendor, sources)
+def _compiled(user, sources: tuple[str, ...], with_user: bool = False) -> tuple[str, list] | None:
+    key = (connection.vendor, sources, with_user)
     if key not in _COMPILED:
         annotations = {f"{name}__{alias}": sub for name in sources for alias, sub in _SOURCES[name](user).items()}
         if not annotations:
             _COMPILED[key] = None
         else:
-            qs = get_user_model().objects.filter(pk=user.pk).annotate(**annotations).values_list(*annotations)[:1]
+            columns = [*user_columns(), "live_roles"] if with_user else []
+            extra = {"live_roles": _roles_sql()} if with_user else {}
+            qs = get_user_model().objects.filter(pk=user.pk).annotate(**extra, **annotations).values_list(
+                *columns, *annotations)[:1]
             sql, params = qs.query.sql_with_params()
             if not params or params[-1] != user.pk:  # not the shape assumed above: a wiring bug
                 raise LookupError(f"live sources {sources}: the user's id is not the last parameter")
@@ -81,11 +86,26 @@ def _compiled(user, sources: tuple[str, ...]) -> tuple[str, list] | None:
     return _COMPILED[key]
 
 
-def live_values(*, user, sources: tuple[str, ...], extra: tuple[str, list] | None = None) -> tuple:
+def user_columns() -> list[str]:
+    return [field.attname for field in get_user_model()._meta.concrete_fields]
+
+
+def _roles_sql() -> RawSQL:
+    """The user's group names as one JSON array (a JSON text on SQLite): the session's user and their roles come
+    with the token (core/pageuser.py). JSON, not a joined string: no group name can forge another by a comma."""
+    agg = "json_agg(g.name)" if connection.vendor == "postgresql" else "json_group_array(g.name)"
+    return RawSQL(f'(SELECT {agg} FROM auth_user_groups ug INNER JOIN auth_group g ON g.id = ug.group_id '
+                  f'WHERE ug.user_id = "auth_user"."id")', [], output_field=TextField())
+
+
+def live_values(*, user, sources: tuple[str, ...], extra: tuple[str, list] | None = None,
+                with_user: bool = False) -> tuple:
     """Every scalar of the named sources, in one query anchored on the user's row. `extra`: one more scalar
     subquery (sql, params) of the page's own, e.g. its ticket's version (core/pagecache.py), as the last value —
-    in the same statement, so a page keyed on it costs no query more."""
-    compiled = _compiled(user, sources)
+    in the same statement, so a page keyed on it costs no query more. `with_user`: the row starts with the user's
+    columns (user_columns()) and their group names (core/pageuser.py loads the session's user with it); `user`
+    then needs only its pk."""
+    compiled = _compiled(user, sources, with_user)
     if compiled is None:
         return ()
     sql, params = compiled

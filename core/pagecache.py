@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+from datetime import timedelta
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -39,17 +42,58 @@ from .roles import user_roles
 
 log = logging.getLogger(__name__)
 TTL_SECONDS = 120  # the key changes every minute anyway: this only bounds what an idle key keeps in Redis
+# Tests set a fresh salt per test (tests/conftest.py): their database rolls back between tests but the cache does
+# not, and a later test may meet the same user id, stamps and minute with other rows.
+KEY_SALT = ""
 MARKER = b"\x00csrf\x00"  # NUL never reaches a page from data: form and API fields refuse it
 MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 
 
 def page_cache_key(request, *, scope: str, sources: tuple[str, ...], extra: tuple[str, list] | None = None) -> str:
-    values = live_values(user=request.user, sources=sources, extra=extra)
-    parts = [scope, str(request.user.pk), ",".join(sorted(user_roles(request.user))),
+    loaded = getattr(request, "page_cache_token", None)  # read with the session's user (core/pageuser.py)
+    if loaded is not None and loaded[:2] == (sources, extra):
+        values = loaded[2]
+    else:
+        values = live_values(user=request.user, sources=sources, extra=extra)
+    parts = [scope, KEY_SALT, release_token(), str(request.user.pk), ",".join(sorted(user_roles(request.user))),
              f"staff={request.user.is_staff:d}{request.user.is_superuser:d}",  # the nav's admin link
              translation.get_language() or "", request.get_full_path(), timezone.now().strftime("%Y%m%d%H%M"),
              *(value.isoformat() if hasattr(value, "isoformat") else str(value) for value in values)]
     return "page:" + hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+
+
+_RELEASE: list[str] = []
+_SKIPPED_DIRS = {".git", ".venv", "node_modules", "var", "staticfiles", "test-artifacts", "__pycache__", "bench"}
+
+
+def _plain(value) -> str:
+    """A setting's value as text that is the same in every process (a lazy string's repr holds an address)."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "[" + ",".join(sorted(_plain(v) for v in value) if isinstance(value, (set, frozenset))
+                              else (_plain(v) for v in value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_plain(k)}:{_plain(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
+    if isinstance(value, (str, int, float, bool, type(None), Path, timedelta)):
+        return repr(value)
+    return type(value).__name__
+
+
+def release_token() -> str:
+    """What the code and configuration of this deployment are: every setting's value (the hotline, the poll
+    interval… shown on pages) and the templates', translations' and modules' file stamps. A restart with
+    another setting or a deploy with another template draws every page again instead of serving an older one
+    for the rest of the minute. The same in every worker of one deployment (no process id, no address)."""
+    if not _RELEASE:
+        digest = hashlib.blake2b(digest_size=8)
+        for name in sorted(n for n in dir(settings) if n.isupper()):
+            digest.update(f"{name}={_plain(getattr(settings, name))}\n".encode())
+        for root, dirs, files in os.walk(settings.BASE_DIR):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
+            for file in sorted(f for f in files if f.endswith((".html", ".py", ".mo"))):
+                stat = os.stat(os.path.join(root, file))
+                digest.update(f"{root}/{file}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
+        _RELEASE.append(digest.hexdigest())
+    return _RELEASE[0]
 
 
 def _cacheable_request(request) -> bool:
@@ -77,6 +121,8 @@ def page_cache(scope: str, *sources: str, row=None):
     """Decorate a GET page view (outside `live_poll`): see the module's docstring for what the key holds.
     `row(request, *args, **kwargs)` → (sql, params) of one scalar subquery the key holds too: the page's own
     object's version (the ticket page), read in the token's query."""
+    sources = (*sources, "stamps") if "stamps" not in sources else sources  # users, groups, templates… (core/stamps.py)
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -101,6 +147,7 @@ def page_cache(scope: str, *sources: str, row=None):
                     log.warning("page cache unavailable, %s not stored", request.path, exc_info=True)
             return response
 
+        wrapped.page_cache_spec = (sources, row)  # core/pageuser.py loads the user with the token
         return wrapped
 
     return decorator

@@ -20,6 +20,12 @@ class FieldserviceConfig(AppConfig):
         hooks.on_transitioned("fieldservice", effects.on_transitioned)
         hooks.panel("fieldservice", "fieldservice/_ticket_panel.html", ticket_panel_context,
                     exists=ticket_has_work_orders)
+        # Deleted in the admin, a card's rows leave the cached ticket page (core/stamps.py).
+        from core.stamps import change_stamp_watch
+
+        from .models import WorkOrder, WorkOrderPart
+
+        change_stamp_watch(WorkOrder, WorkOrderPart, saves=False)
         from .selectors import visit_facts
 
         hooks.customer_facts("fieldservice", visit_facts)  # the visit window on the customer's progress page

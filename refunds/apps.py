@@ -18,6 +18,12 @@ class RefundsConfig(AppConfig):
         hooks.on_transitioned("refunds", effects.on_transitioned)
         hooks.guard("refunds", ("close",), refunds_close_guard)  # no close as "fixed" while a refund is unpaid
         hooks.panel("refunds", "refunds/_panel.html", ticket_panel_context, exists=ticket_has_refunds)
+        # Deleted in the admin, a refund leaves the cached ticket page (core/stamps.py).
+        from core.stamps import change_stamp_watch
+
+        from .models import Refund
+
+        change_stamp_watch(Refund, saves=False)
         from .selectors import refund_facts
 
         hooks.customer_facts("refunds", refund_facts)  # refund state and amount on the customer's progress page

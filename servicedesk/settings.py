@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A page-cached GET: the session's user read with the page's change token, one query (core/pageuser.py).
+    "core.pageuser.PageCacheUserMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Idempotency-Key on every POST under /api/ (partners/idempotency.py).
     "partners.idempotency.IdempotencyMiddleware",
@@ -128,9 +130,10 @@ SESSION_ENGINE = "core.sessions" if REDIS_URL else "django.contrib.sessions.back
 # Live pages (core/live.py): how often an open list, queue, bell or dashboard asks "anything new?" (a 304
 # when not). At most 10 s: a new ticket or notice must show within 10 s (issue 15).
 LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", default=8)
-# Whole-page cache of the desk list (core/pagecache.py). Off by default: a renamed or new engineer (the filter and
-# bulk selects) and a changed staff flag (the nav) are not in its key yet, and it adds the token query to a render.
-PAGE_CACHE = env_bool("PAGE_CACHE", default=False)
+# Whole-page cache of the desk list and the ticket page (core/pagecache.py): on unless PAGE_CACHE=0. Its key holds
+# every change that shows (the tickets' token and version, SLA events, the bell, the change stamps of users, groups,
+# templates and policies — core/stamps.py — the release and the minute), so a served page is what a render shows.
+PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
 
 # Log-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name, or from one
 # address, both are refused — the right password too — for AXES_COOLOFF_MINUTES. Admin → Axes lists

@@ -38,3 +38,10 @@ class SlaConfig(AppConfig):
         # /readyz names a working calendar that lacks the holidays of the coming weeks (a warning, not a 503).
         register_advisory_check("calendar", calendar_schedule_warning)
         live_sources_register()  # SLA events and the bell's change tokens for live pages (core/live.py)
+        # Policy, calendars and teams label the clocks of cached pages (core/stamps.py); the sweep's clock and
+        # event writes are in the events token, so clocks are watched for deletions only.
+        from core.stamps import change_stamp_watch
+
+        change_stamp_watch(models.WorkingCalendar, models.CalendarWindow, models.CalendarDay, models.CalendarYear,
+                           models.SlaPolicy, models.SlaTarget, models.Team)
+        change_stamp_watch(models.SlaClock, models.ClockPause, saves=False)

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
@@ -7,6 +9,7 @@ from core.roles import Role
 from .factories import UserFactory
 
 PASSWORD = "test-pass-123"
+_RUN = uuid.uuid4().hex  # a re-run within the cache's two minutes starts afresh too
 
 
 def pytest_configure(config):
@@ -19,6 +22,13 @@ def pytest_configure(config):
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     # PBKDF2 costs ~0.3 s a password on CI's 2 cores and every user fixture sets one: hash fast in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache(monkeypatch, request):
+    """The page cache (on by default) keys pages by ids and counters that a rolled-back test database hands out
+    again: each test gets its own keys, so no test is served a page another test stored."""
+    monkeypatch.setattr("core.pagecache.KEY_SALT", f"{_RUN}:{request.node.nodeid}")
 
 
 @pytest.fixture(autouse=True)

@@ -15,3 +15,9 @@ class TicketsConfig(AppConfig):
 
         demo_step_register("tickets", demo_tickets)
         live_sources_register()  # the desk list's and the queue's change tokens (core/live.py)
+        # Shown in rows and on the ticket page; their creation comes with a new ticket (core/stamps.py).
+        from core.stamps import change_stamp_watch
+
+        from .models import Customer, Device
+
+        change_stamp_watch(Customer, Device, skip_created=True)

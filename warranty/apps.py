@@ -31,3 +31,10 @@ class WarrantyConfig(AppConfig):
         hooks.rows("warranty", hooks.Rows(output_key="warranty", output_field=effects.summary_output_field,
                                           represent=effects.summary_represent, prefetch=effects.summaries_prefetch))
         hooks.panel("warranty", "warranty/_detail_panel.html", panel_context)
+        # The panel names the policy (cached pages, core/stamps.py); decisions move the ticket's version.
+        from core.stamps import change_stamp_watch
+
+        from .models import WarrantyComponentRule, WarrantyDecision, WarrantyPolicy
+
+        change_stamp_watch(WarrantyPolicy, WarrantyComponentRule)
+        change_stamp_watch(WarrantyDecision, saves=False)
