@@ -281,13 +281,20 @@ class DispatchForm(BootstrapMixin, forms.Form):
             self.initial.setdefault("engineer", field.suggested_id)  # a callable: evaluated only when drawn
 
     def suggestion_basis(self) -> str:
-        """Why this engineer is preselected, under the select (read after the select: no query of its own)."""
+        """Who is preselected and why, under the select — on a phone the option's text is cut before its "suggested"
+        mark. Read after the select is drawn: no query of its own."""
         field = self.fields["engineer"]
         handling, others = field.grouped()
+        suggested = next((u for u in handling + others if u.pk == field.suggested_id()), None)
+        if suggested is None:
+            return ""
+        name = person(suggested)
         if field.category and handling and others:
-            return str(_("Suggested: the least open work among those who handle %(category)s; among equals, "
-                         "whoever was given a ticket longest ago.") % {"category": ProductCategory(field.category).label})
-        return str(_("Suggested: the least open work; among equals, whoever was given a ticket longest ago."))
+            return str(_("Suggested: %(name)s, the least open work among those who handle %(category)s; among "
+                         "equals, whoever was given a ticket longest ago.")
+                       % {"name": name, "category": ProductCategory(field.category).label})
+        return str(_("Suggested: %(name)s, the least open work; among equals, whoever was given a ticket longest "
+                     "ago.") % {"name": name})
 
 
 class ReassignForm(DispatchForm):

@@ -109,7 +109,7 @@ def test_the_page_groups_by_category_and_preselects_the_suggestion(reception_cli
     assert f'value="{phones.pk}"' in handles and f'value="{anyone.pk}"' in handles and f'value="{pcs.pk}"' in others
     chosen = re.findall(r'<option value="(\d+)"[^>]*selected[^>]*>([^<]*)', select)
     assert chosen == [(str(phones.pk), "测试 · phones · 在办 1 单 · 最近到期 12-02 09:00 · 建议")]
-    assert "建议：擅长手机的工程师中在办最少者" in page
+    assert "建议：测试（擅长手机的工程师中在办最少" in page
     # A human may choose another: the computer engineer takes it.
     answer = reception_client.post(reverse("tickets:action", args=[ticket.number, "dispatch"]),
                                    {"engineer": pcs.pk, "note": ""})
