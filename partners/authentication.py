@@ -1,22 +1,45 @@
-"""How a partner system signs in to the API: an API key, checked against the database on every request.
+"""How a partner system signs in to the API: an API key, checked against the database, then remembered.
 
-No caching: revoking a key in the admin refuses the very next request (401)."""
+Checking a key costs two queries (the key with its partner and account, the account's roles) and ~4,000
+Python calls, on every request of a partner system that sends many (issue 16). So each process remembers a
+key it verified, by the key's hash, for at most KEY_CACHE_SECONDS, together with a generation token from the
+shared cache (core/cache.py: read once per request, with the other configuration tokens). Every write that can
+shut a key out — a key revoked or edited, a partner deactivated, its account deactivated, made staff or given
+a role — replaces the token (partners/apps.py connects the signals; api_key_revoke, a QuerySet.update, does it
+itself), so every process checks the database again on its next request: revoking still refuses the very next
+request (401). Only a verified key is remembered, never a refusal; when the shared cache is unreachable no key
+is remembered (each request reads the database, as before). A write that bypasses the signals (a QuerySet
+.update() or raw SQL behind the admin's back) is seen within KEY_CACHE_SECONDS."""
+import copy
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
+from django.core.cache import cache
+from django.db import transaction
 from rest_framework.authentication import BaseAuthentication, TokenAuthentication, get_authorization_header
 
+from core.cache import shared_token, shared_token_forget
 from core.roles import Role, user_roles
 
 from .accounts import is_dedicated_partner_account
-from .keys import key_matches, key_prefix
+from .keys import key_hash, key_matches, key_prefix
+
+logger = logging.getLogger(__name__)
 
 API_KEY_HEADER = "HTTP_X_API_KEY"
 LAST_USED_PRECISION = timedelta(minutes=1)  # at most one write per key and minute
 # Set on the Django request once the key is checked, so a second look within one request is free.
 REQUEST_CACHE_ATTR = "_partner_api_key_auth"
+KEY_CACHE_SECONDS = 30.0
+KEY_CACHE_MAX = 1000  # keys remembered per process; past it the memory starts afresh
+GENERATION_KEY = "partners:api-keys:generation"
 
 
 def raw_key_from_request(request) -> str | None:
@@ -28,8 +51,82 @@ def raw_key_from_request(request) -> str | None:
     return raw or None
 
 
+@dataclass(frozen=True)
+class _Verified:
+    generation: str
+    expires: float  # time.monotonic()
+    account: object
+    key: object
+
+
+_verified: dict[str, _Verified] = {}
+_lock = threading.Lock()
+
+
+def _generation() -> str | None:
+    try:
+        return shared_token(GENERATION_KEY, uuid.uuid4().hex)
+    except Exception:  # noqa: BLE001 — no shared cache: remember nothing, read the database every time
+        logger.warning("partner API keys: shared cache unreachable, checking every key in the database", exc_info=True)
+        return None
+
+
+def api_key_cache_invalidate(**_kwargs) -> None:
+    """Forget every remembered key here and make every other process check its keys again."""
+    with _lock:
+        _verified.clear()
+    shared_token_forget(GENERATION_KEY)
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # noqa: BLE001 — other processes read no token either, so they remember nothing
+        logger.warning("partner API keys: could not publish a new generation", exc_info=True)
+
+
+def api_key_cache_invalidate_on_commit(**_kwargs) -> None:
+    """Now, and again once the writer's transaction commits: a process that read the old rows between the
+    two (the write not yet visible to it) must not keep them under the new token."""
+    api_key_cache_invalidate()
+    transaction.on_commit(api_key_cache_invalidate)
+
+
+def _detached(account, key):
+    """Copies for one request: a view may set attributes on request.user; the remembered objects stay clean."""
+    account = copy.copy(account)
+    partner = copy.copy(key.partner)
+    partner.account = account
+    key = copy.copy(key)
+    key.partner = partner
+    return account, key
+
+
 def api_key_authenticate(raw_key: str) -> tuple[object, "PartnerApiKey"]:  # noqa: F821
     """(the partner's service account, the key) or AuthenticationFailed."""
+    if key_prefix(raw_key) is None:
+        return _api_key_check(raw_key)  # refused without a query
+    digest, generation = key_hash(raw_key), _generation()
+    known = _verified.get(digest) if generation is not None else None
+    if known is not None and known.generation == generation and time.monotonic() < known.expires:
+        account, key = _detached(known.account, known.key)
+    else:
+        account, key = _api_key_check(raw_key)
+        if generation is not None:
+            with _lock:
+                if len(_verified) >= KEY_CACHE_MAX:
+                    _verified.clear()
+                _verified[digest] = _Verified(generation, time.monotonic() + KEY_CACHE_SECONDS,
+                                              *_detached(account, key))
+    now = timezone.now()
+    if key.last_used_at is None or key.last_used_at < now - LAST_USED_PRECISION:
+        PartnerApiKey = type(key)
+        PartnerApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+        if (remembered := _verified.get(digest)) is not None:
+            remembered.key.last_used_at = now  # at most one write per key and minute, remembered or not
+    return account, key
+
+
+def _api_key_check(raw_key: str) -> tuple[object, "PartnerApiKey"]:  # noqa: F821
+    """The database's answer: (account, key) or AuthenticationFailed."""
     # Imported here: DRF loads this class while rest_framework.views is imported, maybe before the app registry.
     from .models import PartnerApiKey
 
@@ -51,10 +148,6 @@ def api_key_authenticate(raw_key: str) -> tuple[object, "PartnerApiKey"]:  # noq
         # Checked on every request, not only when the key was issued: an account made staff or given
         # another role later must not lend its new rights to the key.
         raise exceptions.AuthenticationFailed(_("The partner's service account is not a dedicated partner account."))
-    now = timezone.now()
-    if key.last_used_at is None or key.last_used_at < now - LAST_USED_PRECISION:
-        PartnerApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
     return account, key
 
 

@@ -13,6 +13,7 @@ from tickets.services import ticket_transition
 from tickets.timeline import timeline_record
 
 from .accounts import may_issue_keys, partner_account_problems
+from .authentication import api_key_cache_invalidate_on_commit
 from .keys import key_generate, key_hash
 from .models import ApiScope, Partner, PartnerApiKey
 
@@ -73,8 +74,11 @@ def api_key_create(
 
 
 def api_key_revoke(*, key: PartnerApiKey) -> bool:
-    """Revoke now. The next request with the key is refused: authentication reads the row every time."""
-    return PartnerApiKey.objects.filter(pk=key.pk, revoked_at=None).update(revoked_at=timezone.now()) == 1
+    """Revoke now. The next request with the key is refused: a QuerySet.update sends no signal, so the
+    verified keys every process remembers are forgotten here (partners/authentication.py)."""
+    revoked = PartnerApiKey.objects.filter(pk=key.pk, revoked_at=None).update(revoked_at=timezone.now()) == 1
+    api_key_cache_invalidate_on_commit()
+    return revoked
 
 
 @transaction.atomic
