@@ -21,3 +21,8 @@ class TicketsConfig(AppConfig):
         from .models import Customer, Device
 
         change_stamp_watch(Customer, Device, skip_created=True)
+        # The categories an engineer handles group the dispatch select (edited in the admin); their last-assignment
+        # stamp is written with bulk_create (no signal) by a dispatch, which moves the tickets' token anyway.
+        from .engineering.models import EngineerProfile
+
+        change_stamp_watch(EngineerProfile)

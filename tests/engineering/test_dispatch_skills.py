@@ -190,3 +190,19 @@ def test_the_admin_edits_an_engineers_categories_in_chinese(admin_client, engine
     profile.refresh_from_db()
     assert profile.categories == [] and profile.last_assigned_at == T
     assert "所有品类" in admin_client.get(reverse("admin:tickets_engineerprofile_changelist")).content.decode()
+
+
+def test_a_category_edit_shows_on_a_cached_ticket_page(reception_client):
+    """The ticket page comes from the page cache when nothing changed (core/pagecache.py): a category edit is a
+    change (core/stamps.py watches EngineerProfile; an admin edit also writes a watched log row, a plain save
+    from the shell or the demo does not), so the next view groups by it."""
+    pcs = skilled("pcs", COMPUTER)
+    skilled("phones", PHONE)
+    url = reverse("tickets:detail", args=[phone_ticket().number])
+    reception_client.get(url)
+    assert f'value="{pcs.pk}"' in re.search(r'<optgroup label="其他工程师">(.*?)</optgroup>',
+                                            _select(reception_client.get(url).content.decode()), re.S).group(1)
+    profile = EngineerProfile.objects.get(engineer=pcs)
+    profile.categories = [PHONE, COMPUTER]
+    profile.save()
+    assert "<optgroup" not in _select(reception_client.get(url).content.decode())  # both handle phones now
