@@ -1,25 +1,32 @@
-"""A whole page served from the cache while nothing it shows has changed (issue 16 §4: the desk's ticket list).
+"""A whole page served from the cache while nothing it shows has changed (issue 16 §3/§4: the desk's list, the
+ticket page). On by default (settings.PAGE_CACHE; PAGE_CACHE=0 turns it off).
 
-The list is mostly re-opened unchanged; rendering it costs ~30 ms of CPU, reading the change token one small
-query (core/live.py). So a full page load of a decorated view is stored in the cache under a key made of:
-- the user (their id and roles): the page shows their name, their bell and only the tickets they may see, so
-  one user's page is never served to another;
+Rendering a page costs 20-30 ms of CPU; a stored page costs one query (core/pageuser.py: the session's user and
+the change token together) and a Redis read. A full load of a decorated view is stored under a key made of
+everything that the page shows and that may change — each source, and what covers it:
+- the reader: id, roles and staff flags (the nav's links, the bulk bar, which tickets are visible) read fresh in
+  the token's query each view; their name (the header) through the users' change stamp;
 - the language, the path with its filters, the scope;
-- the change token of the data it shows (the live sources: one query, no Redis needed);
-- a page about one object (the ticket page): that object's own version, in the same query (`row=`): the
-  global MAX(updated_at) could miss a write committed after a later-stamped one, the row's version cannot;
-- the current minute: countdowns and "overdue" colours move with the clock, in whole minutes, without any
-  row changing — so a stored page is never more than a minute behind what a fresh render would say.
+- the tickets (rows, the ticket page's merged duplicates, each engineer's load in the dispatch select): the live
+  source "tickets", MAX(updated_at) of all tickets — every timeline write and every new ticket moves it (the one
+  gap: another ticket's write stamped before the newest but committed after it moves no maximum; the minute
+  bounds that, and the page's own ticket is exact, next item);
+- the page's own ticket (`row=`): its version, in the same query — the global MAX can miss a write stamped before
+  a later one that commits after it, the row's version cannot;
+- SLA warnings and breaches (the sweep writes no ticket row): "sla_events"; the reader's bell: "bell";
+- everything else the pages show, beside tickets — engineers renamed, added to the group or deactivated (the
+  filter, bulk and dispatch selects, every name), customers and devices corrected, message templates (the
+  customer-message form), attachments deleted in the admin, partners, SLA/三包/callback policies, calendars,
+  any admin edit (its log row), rows of the panels deleted by the admin: the change stamps (core/stamps.py),
+  counters bumped by those models' signals in the writer's transaction, summed as one more scalar of the query;
+- settings (the hotline…) and the code itself (templates, translations): the release token — a restart with
+  another setting or another build keys every page anew;
+- the current minute: countdowns and "overdue" colours move with the clock without any row changing.
 
 Served fresh (not stored, not read): HTMX fragments and live polls (they have their own 304), a request with
 flash messages waiting (the page would show and consume them), any answer but a 200 HTML page. The CSRF token
 is not stored: the page's masked tokens are replaced by a marker and the reader's own token put back.
-Redis away: the page is rendered as usual (logged), never a 500.
-
-Off unless settings.PAGE_CACHE: not in the key yet are the engineers offered by the filter and bulk selects and
-the ticket page's dispatch select (a renamed or new engineer would show up to a minute late); and a render pays
-the token query on top of the live poll's (the list's query-count guards count it). The user's staff and superuser
-flags (the nav's admin link) are in the key."""
+Redis away: the page is rendered as usual (logged), never a 500."""
 from __future__ import annotations
 
 import hashlib

@@ -1,5 +1,5 @@
 """The ticket page served from the cache while unchanged (core/pagecache.py, issue 16 §3): a re-viewed page costs
-the session's user and the change token, and whatever changed since — a step, a note, an SLA warning, a notice,
+one query (the session's user read with the change token), and whatever changed since — a step, a note, an SLA warning, a notice,
 a message's delivery — shows at once; each reader gets their own page with their own CSRF token; Redis away, the
 page renders as usual."""
 import re
@@ -29,7 +29,7 @@ def _page_cache_on(settings):
 
 TOKEN = re.compile(r'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{64})"')
 HEADER_NAME = re.compile(r'<i class="bi bi-person-circle"></i> ([^<]+)</a>')
-CACHED_MAX_QUERIES = 2  # the session's user, the change token with the ticket's version
+CACHED_MAX_QUERIES = 1  # the session's user with the change token and the ticket's version (core/pageuser.py)
 
 
 def _client(user) -> Client:
