@@ -12,8 +12,20 @@ _BUMP = (
 )
 
 
-def ticket_number_next(*, day: date) -> str:
+# The same bump as a CTE `n(value)`, for a statement that inserts the ticket with it (tickets/timeline.py).
+NUMBER_CTE_SQL = f"n AS ({_BUMP})"
+
+
+def ticket_number_format(day: date, value: int) -> str:
+    return f"SD-{day:%Y%m%d}-{value:04d}"
+
+
+def ticket_number_next_value(*, day: date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_BUMP, [day])
         (value,) = cursor.fetchone()
-    return f"SD-{day:%Y%m%d}-{value:04d}"
+    return value
+
+
+def ticket_number_next(*, day: date) -> str:
+    return ticket_number_format(day, ticket_number_next_value(day=day))

@@ -17,7 +17,6 @@ from .customers import NamePolicy
 from .editing import EDITABLE_FIELDS, ticket_edit
 from .engineering.assignment import engineer_assignment_record
 from .models import Customer, Device, Ticket, TicketEvent
-from .numbering import ticket_number_next
 from .search import SEARCHED_DEVICE_FIELDS, search_text_for, search_text_refresh
 from .timeline import timeline_open, timeline_record
 from .workflow import ACTION_ROLES, ENGINEER_OWN_ONLY, STAMPS, next_status
@@ -102,12 +101,11 @@ def ticket_create(
     draft = Ticket(created_at=now, customer=owner, partner=partner, kind=kind, channel=channel, priority=priority,
                    status=Status.REGISTERED)
     hooks.run_creating(ticket=draft, at=now)
-    number = ticket_number_next(day=timezone.localdate(now))
     ticket = timeline_open(
         actor=created_by,
         at=now,
+        number_day=timezone.localdate(now),  # the number is drawn with the insert (tickets/timeline.py)
         next_due_at=draft.next_due_at,
-        number=number,
         customer=owner,
         # The contact as given on this call: what this ticket shows for good, whatever the record becomes.
         contact_name=customer["name"],
@@ -120,8 +118,8 @@ def ticket_create(
         priority=priority,
         status=Status.REGISTERED,
         fault_description=fault_description,
-        search_text=search_text_for(  # what the search box finds it by (tickets/search.py)
-            number=number, contact_name=customer["name"], contact_phone=customer["phone"], fault=fault_description,
+        search_text=search_text_for(  # what the search box finds it by (tickets/search.py); the number's end last
+            number="", contact_name=customer["name"], contact_phone=customer["phone"], fault=fault_description,
             **({f: getattr(device_row, f) for f in SEARCHED_DEVICE_FIELDS} if device_row else {})),
     )  # the row and its "register" event: tickets/timeline.py is the one creation path
     hooks.run_created(ticket=ticket, at=now, actor=created_by, extras=extras)

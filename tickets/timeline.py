@@ -26,6 +26,9 @@ Contract
 `timeline_open(actor=, at=, **columns)` → the new Ticket. The one creation path: it inserts the row
 with `created_at = updated_at = status_changed_at = at` and version 1, and its first event
 ("register" → the initial status). Version 1 *is* the ticket as registered: no second bump.
+`timeline_open(..., number_day=day, search_text=<text without the sequence>)` also draws the ticket's number
+(tickets/numbering.py) and ends the search text with its sequence: on PostgreSQL the counter, the ticket and its
+event are ONE statement (three round trips were a fifth of an API create's, issue 16); elsewhere three.
 
 `timeline_touch(ticket=, at=)`: a change partners must see that has no timeline entry of its own
 (an attachment added): `updated_at` and `version` move once, no event.
@@ -36,11 +39,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from datetime import date
+
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .models import Ticket, TicketEvent
+from .numbering import NUMBER_CTE_SQL, ticket_number_format, ticket_number_next_value
 
 # Columns only this module may set: they are the sync cursor and the ETag.
 _OWN_COLUMNS = frozenset({"updated_at", "version", "created_at"})
@@ -96,12 +102,62 @@ def timeline_touch(*, ticket: Ticket, at: datetime | None = None) -> None:
             raise Ticket.DoesNotExist(f"ticket {ticket.pk} is gone")
 
 
-def timeline_open(*, actor, at: datetime | None = None, action: str = "register", **columns: Any) -> Ticket:
-    """Insert a new ticket (created_by=actor) and its first event; version 1 is the ticket as registered."""
+def timeline_open(*, actor, at: datetime | None = None, action: str = "register", number_day: date | None = None,
+                  **columns: Any) -> Ticket:
+    """Insert a new ticket (created_by=actor) and its first event; version 1 is the ticket as registered.
+    With `number_day`, the ticket's number is drawn for that day and its sequence ends `search_text`."""
     _check_values(columns)
     at = at or timezone.now()
+    if number_day is not None and connection.vendor == "postgresql":
+        return _open_numbered(actor=actor, at=at, action=action, day=number_day, columns=columns)
+    if number_day is not None:
+        value = ticket_number_next_value(day=number_day)
+        columns["number"] = ticket_number_format(number_day, value)
+        columns["search_text"] = f"{columns.get('search_text', '')}{value:04d}"
     with transaction.atomic(savepoint=False):
         ticket = Ticket.objects.create(created_by=actor, created_at=at, updated_at=at, status_changed_at=at,
                                        version=1, **columns)
         TicketEvent.objects.create(ticket=ticket, actor=actor, action=action, to_status=ticket.status, at=at)
+    return ticket
+
+
+_TICKET_FIELDS = [f for f in Ticket._meta.concrete_fields if not f.primary_key]
+_EVENT_FIELDS = [f for f in TicketEvent._meta.concrete_fields if not f.primary_key and f.name != "ticket"]
+
+
+def _columns(fields) -> str:
+    return ", ".join(connection.ops.quote_name(f.column) for f in fields)
+
+
+def _open_sql() -> str:
+    """Counter, ticket and event in one statement: data-modifying CTEs run once each, in one transaction; the
+    number and the search text's end are the counter's new value, formatted as ticket_number_format does."""
+    ticket_values = ", ".join(
+        "%s || (SELECT seq FROM s)" if f.name in ("number", "search_text") else "%s" for f in _TICKET_FIELDS)
+    return (
+        f"WITH {NUMBER_CTE_SQL}, "
+        "s AS (SELECT CASE WHEN value < 10000 THEN lpad(value::text, 4, '0') ELSE value::text END AS seq FROM n), "
+        f"t AS (INSERT INTO {Ticket._meta.db_table} ({_columns(_TICKET_FIELDS)}) VALUES ({ticket_values}) "
+        "RETURNING id, number, search_text), "
+        f"e AS (INSERT INTO {TicketEvent._meta.db_table} (ticket_id, {_columns(_EVENT_FIELDS)}) "
+        f"VALUES ((SELECT id FROM t), {', '.join('%s' for _ in _EVENT_FIELDS)})) "
+        "SELECT id, number, search_text FROM t"
+    )
+
+
+_OPEN_SQL = _open_sql()
+
+
+def _prepared(fields, obj) -> list:
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+def _open_numbered(*, actor, at: datetime, action: str, day: date, columns: dict[str, Any]) -> Ticket:
+    ticket = Ticket(created_by=actor, created_at=at, updated_at=at, status_changed_at=at, version=1,
+                    **{"search_text": "", **columns, "number": ticket_number_format(day, 0)[:-4]})
+    event = TicketEvent(actor=actor, action=action, to_status=ticket.status, at=at)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(_OPEN_SQL, [day, *_prepared(_TICKET_FIELDS, ticket), *_prepared(_EVENT_FIELDS, event)])
+        ticket.pk, ticket.number, ticket.search_text = cursor.fetchone()
+    ticket._state.adding, ticket._state.db = False, connection.alias
     return ticket

@@ -1,5 +1,5 @@
-"""Issue 16: the two requests users feel most keep their query budgets — API create ≤ 11 queries for the whole
-request (session user included, BEGIN/COMMIT counted), the ticket page ≤ 8 for a typical open ticket — and
+"""Issue 16: the two requests users feel most keep their query budgets — API create ≤ 9 queries for the whole
+request (session user included, BEGIN/COMMIT counted; ≤ 8 with a partner's API key, verified once), the ticket page ≤ 8 for a typical open ticket — and
 what the cuts rely on still says the same as a read from the database would."""
 import json
 
@@ -14,7 +14,7 @@ from tickets.engineering.services import ticket_reply
 from .test_services import intake
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real BEGIN/COMMIT, as in production
-CREATE_REQUEST_MAX_QUERIES = 11
+CREATE_REQUEST_MAX_QUERIES = 9  # issue 16 asked ≤ 11; counter, ticket and event are one statement
 DETAIL_MAX_QUERIES = 8
 
 
@@ -24,7 +24,7 @@ def _desk(user) -> Client:
     return client
 
 
-def test_api_create_takes_at_most_eleven_queries_and_answers_what_a_read_says(
+def test_api_create_takes_at_most_nine_queries_and_answers_what_a_read_says(
         reception, django_assert_max_num_queries):
     client = _desk(reception)
     url = reverse("api:ticket-list")
@@ -39,6 +39,18 @@ def test_api_create_takes_at_most_eleven_queries_and_answers_what_a_read_says(
         assert created.json() == read.json()
         assert created.json()["clocks"] and created.json()["warranty"]["policy"]["name"]
         assert created["ETag"] == read["ETag"]
+
+
+def test_api_create_with_a_partner_key_reads_neither_the_key_nor_a_session(django_assert_max_num_queries):
+    from tests.partners.conftest import key_client, make_partner
+    from partners.services import api_key_create
+
+    _key, raw = api_key_create(partner=make_partner("courier-budget"), name="budget")
+    client, url = key_client(raw), reverse("api:ticket-list")
+    assert client.post(url, intake_payload(), format="json").status_code == 201  # key verified, caches warm
+    with django_assert_max_num_queries(CREATE_REQUEST_MAX_QUERIES - 1):
+        created = client.post(url, intake_payload(customer={"phone": "13700137000"}), format="json")
+    assert created.status_code == 201 and created.json()["partner"] == "courier-budget"
 
 
 def _typical_ticket(reception, engineer):
