@@ -206,3 +206,21 @@ def test_a_category_edit_shows_on_a_cached_ticket_page(reception_client):
     profile.categories = [PHONE, COMPUTER]
     profile.save()
     assert "<optgroup" not in _select(reception_client.get(url).content.decode())  # both handle phones now
+
+
+def test_the_migration_starts_each_engineers_stamp_from_their_tickets(db):
+    """Migration 0013: the latest first dispatch of each engineer's tickets, closed ones included (history counts
+    for the round robin); engineers without tickets get no row (every category, never given one)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tickets.migrations.0013_engineer_profile")
+    old, recent, idle = (make_user(Role.ENGINEER, name) for name in ("old", "recent", "idle"))
+    TicketFactory(engineer=old, status=Status.CLOSED, dispatched_at=T - timedelta(days=3))
+    TicketFactory(engineer=old, status=Status.DISPATCHED, dispatched_at=T - timedelta(days=5))
+    TicketFactory(engineer=recent, status=Status.SOLVED, dispatched_at=T)
+    migration.stamps_from_tickets(apps, None)
+    assert dict(EngineerProfile.objects.values_list("engineer__username", "last_assigned_at")) == {
+        "old": T - timedelta(days=3), "recent": T}
+    assert list(EngineerProfile.objects.values_list("categories", flat=True)) == [[], []]  # every category
