@@ -2,7 +2,7 @@
 ticket page). On by default (settings.PAGE_CACHE; PAGE_CACHE=0 turns it off).
 
 Rendering a page costs 20-30 ms of CPU; a stored page costs one query (core/pageuser.py: the session's user and
-the change token together) and a Redis read. A full load of a decorated view is stored under a key made of
+the change token together) and a Redis read (none when this process served the same key lately: _LOCAL). A full load of a decorated view is stored under a key made of
 everything that the page shows and that may change — each source, and what covers it:
 - the reader: id, roles and staff flags (the nav's links, the bulk bar, which tickets are visible) read fresh in
   the token's query each view; their name (the header) through the users' change stamp;
@@ -124,6 +124,19 @@ def _stored(response) -> bool:
             and response.get("Content-Type", "").startswith("text/html"))
 
 
+# Pages this process served lately, by the same key: a key names one content (every source is in it), so a copy
+# here is as right as Redis's and saves its round trip and unpickling of ~60 KB on a re-view (issue 16 §4). Bounded
+# (emptied when full; the minute in the key retires entries anyway).
+LOCAL_MAX_ENTRIES = 128
+_LOCAL: dict[str, tuple[bytes, str]] = {}
+
+
+def _remember(key: str, page: tuple[bytes, str]) -> None:
+    if len(_LOCAL) >= LOCAL_MAX_ENTRIES:
+        _LOCAL.clear()
+    _LOCAL[key] = page
+
+
 def page_cache(scope: str, *sources: str, row=None):
     """Decorate a GET page view (outside `live_poll`): see the module's docstring for what the key holds.
     `row(request, *args, **kwargs)` → (sql, params) of one scalar subquery the key holds too: the page's own
@@ -137,17 +150,22 @@ def page_cache(scope: str, *sources: str, row=None):
                 return view(request, *args, **kwargs)
             extra = row(request, *args, **kwargs) if row else None
             key = page_cache_key(request, scope=scope, sources=sources, extra=extra)
-            try:
-                hit = cache.get(key)
-            except Exception:  # Redis away: render as if nothing were stored
-                log.warning("page cache unavailable, rendering %s", request.path, exc_info=True)
-                return view(request, *args, **kwargs)
+            hit = _LOCAL.get(key)
+            if hit is None:
+                try:
+                    hit = cache.get(key)
+                except Exception:  # Redis away: render as if nothing were stored
+                    log.warning("page cache unavailable, rendering %s", request.path, exc_info=True)
+                    return view(request, *args, **kwargs)
+                if hit is not None:
+                    _remember(key, hit)
             if hit is not None:
                 content, content_type = hit
                 return HttpResponse(content.replace(MARKER, get_token(request).encode()), content_type=content_type)
             response = view(request, *args, **kwargs)
             if _stored(response):
                 content = _without_csrf_tokens(response.content, request.META.get("CSRF_COOKIE"))
+                _remember(key, (content, response["Content-Type"]))
                 try:
                     cache.set(key, (content, response["Content-Type"]), TTL_SECONDS)
                 except Exception:  # not stored: the next load renders again
