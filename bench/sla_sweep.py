@@ -120,6 +120,57 @@ def claim_sql(now: datetime) -> str:
     return sql.replace("2000-01-01 00:00:00+00:00", now.isoformat())
 
 
+class StatementTimes:
+    """Time spent in each statement (by its first words) and in COMMIT, from the Django side: the PostgreSQL
+    share of a phase, beside its wall time and the WAL it wrote."""
+
+    def __init__(self, cur):
+        from django.db.backends.base.base import BaseDatabaseWrapper
+
+        self.cur, self.times, self.wrapper_class = cur, {}, BaseDatabaseWrapper
+
+    def _add(self, key: str, started: float) -> None:
+        count, seconds = self.times.get(key, (0, 0.0))
+        self.times[key] = (count + 1, seconds + time.perf_counter() - started)
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self._add(" ".join(sql.split()[:3]).replace('"', ""), started)
+
+    def __enter__(self):
+        from django.db import connection
+
+        self.cur.execute("SELECT pg_current_wal_insert_lsn()")
+        self.lsn = self.cur.fetchone()[0]
+        commit, times = self.wrapper_class._commit, self
+
+        def timed_commit(wrapper):
+            started = time.perf_counter()
+            try:
+                return commit(wrapper)
+            finally:
+                times._add("COMMIT", started)
+        self.original, self.wrapper_class._commit = commit, timed_commit
+        self.hook = connection.execute_wrapper(self)
+        self.hook.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.hook.__exit__(*exc)
+        self.wrapper_class._commit = self.original
+        self.cur.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)", [self.lsn])
+        self.wal_mb = float(self.cur.fetchone()[0]) / 1e6
+
+    def summary(self) -> str:
+        total = sum(seconds for _count, seconds in self.times.values())
+        parts = ", ".join(f"{key} {seconds:.2f} s ×{count}" for key, (count, seconds) in
+                          sorted(self.times.items(), key=lambda item: -item[1][1])[:5])
+        return f"  SQL {total:.2f} s ({parts}); WAL {self.wal_mb:.0f} MB"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tickets", type=int, default=100_000)
@@ -129,8 +180,13 @@ def main() -> None:
     parser.add_argument("--idle-runs", type=int, default=50)
     args = parser.parse_args()
     setup_django()
+    from django.core.management import call_command
+
+    if args.reset:  # a bench database made by an older checkout: measure the schema this code ships with
+        call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
     from django.db import connection
+    from django.urls import reverse
     from django.utils import timezone
 
     from sla import tasks
@@ -173,20 +229,27 @@ def main() -> None:
     now = timezone.now()
     print("\nEXPLAIN of the claim with clocks due (LIMIT 500):")
     print(explain(cur, claim_sql(now)))
-    started = time.monotonic()
-    handled = sla_sweep_run(budget_seconds=3600)  # conf.SWEEP_BATCH, as a worker runs it
-    sweep_seconds = time.monotonic() - started
+    with StatementTimes(cur) as sweep_sql:
+        started = time.monotonic()
+        handled = sla_sweep_run(budget_seconds=3600)  # conf.SWEEP_BATCH, as a worker runs it
+        sweep_seconds = time.monotonic() - started
     events = SlaEvent.objects.filter(detected_at__gte=now - timedelta(seconds=1)).count()
     print(f"\nsweep: {handled:,} due clocks handled, {events:,} events recorded, {len(knocked)} notify knocks "
           f"in {sweep_seconds:.2f} s ({handled / sweep_seconds:,.0f} clocks/s)")
+    print(sweep_sql.summary())
 
     event_ids = list(SlaEvent.objects.filter(notified_at=None).values_list("pk", flat=True))
     before = Notification.objects.count()
-    started = time.monotonic()
-    notified = sla_events_notify(event_ids=event_ids)
-    notify_seconds = time.monotonic() - started
+    # A worker that has run one task has built its URL resolver; the first reverse() of a process builds it
+    # (0.2-0.5 s here), which is start-up, not notifying.
+    reverse("tickets:detail", args=["SD-0"])
+    with StatementTimes(cur) as notify_sql:
+        started = time.monotonic()
+        notified = sla_events_notify(event_ids=event_ids)
+        notify_seconds = time.monotonic() - started
     print(f"notify: {notified:,} events → {Notification.objects.count() - before:,} notifications "
           f"in {notify_seconds:.2f} s")
+    print(notify_sql.summary())
 
     mark = timezone.now()
     while sla_sweep(now=mark, batch=500):  # whatever came due while the sweep ran: nothing due at `mark`

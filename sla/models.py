@@ -160,7 +160,8 @@ class SlaPolicy(models.Model):
 
     @property
     def in_use(self) -> bool:
-        return SlaClock.objects.filter(policy=self).exists()
+        # Through the targets: clock.policy has no index (see SlaClock.policy).
+        return SlaClock.objects.filter(target__policy=self).exists()
 
 
 class SlaTarget(models.Model):
@@ -211,7 +212,11 @@ class SlaClock(models.Model):
     # again on each sweep update of next_check_at (not a HOT update): fewer indexes, faster sweeps.
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks", db_index=False,
                                verbose_name=_("ticket"))
-    policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="clocks", verbose_name=_("policy"))
+    # No index of its own: policy and target are always set together from one of the policy's targets
+    # (services.py), so "clocks of a policy" is "clocks of its targets", which the target index finds
+    # (SlaPolicy.in_use). Deleting a policy is an admin act: its PROTECT check may scan the table.
+    policy = models.ForeignKey(SlaPolicy, on_delete=models.PROTECT, related_name="clocks", db_index=False,
+                               verbose_name=_("policy"))
     target = models.ForeignKey(SlaTarget, on_delete=models.PROTECT, related_name="clocks", verbose_name=_("target"))
     step = models.CharField(_("step"), max_length=20, choices=Step.choices)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
@@ -244,10 +249,9 @@ class SlaClock(models.Model):
         indexes = [
             models.Index(fields=["next_check_at"], name="sla_clock_next_check",
                          condition=Q(next_check_at__isnull=False)),
-            # Dashboard: compliance per step over a period, and the breach list with minutes overdue.
-            models.Index(fields=["step", "started_at"], name="sla_clock_step_started",
-                         condition=Q(started_at__isnull=False)),
-            models.Index(fields=["breached_at"], name="sla_clock_breached", condition=Q(breached_at__isnull=False)),
+            # The dashboard reads clocks through its own partial indexes (dashboard/migrations 0002, 0003:
+            # settled by day, open breaches, warnings). sla_clock_step_started and sla_clock_breached were
+            # dropped (0008): no query used them, and a breach rewrote both (bench/SLA.md).
         ]
 
     def __str__(self) -> str:
@@ -292,7 +296,8 @@ class SlaEvent(models.Model):
         constraints = [models.UniqueConstraint(fields=["clock", "kind"], name="sla_event_once")]
         indexes = [
             models.Index(fields=["detected_at"], name="sla_event_unnotified", condition=Q(notified_at__isnull=True)),
-            models.Index(fields=["kind", "at"], name="sla_event_kind_at"),
+            # sla_event_kind_at was dropped (0008): no query reads events by kind and time, and the sweep's
+            # insert and the notifier's claim (not a HOT update: notified_at is in the index above) wrote it.
         ]
 
     def __str__(self) -> str:
@@ -306,8 +311,13 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
                              verbose_name=_("user"))
+    # No database constraint (db_constraint=False; Django still cascades a ticket's deletion): every notice is
+    # written by sla.notifications with the event its transaction has just claimed (the claim's row lock holds
+    # the event until commit) and that event's clock's ticket, so event → clock → ticket, each a real foreign
+    # key, already keeps the ticket. Checking it again cost the notifier a key-share lock on 10,000 ticket rows
+    # at commit (0.5–0.8 s of a 10,000-event run, bench/SLA.md).
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="+", verbose_name=_("ticket"))
+                               related_name="+", db_constraint=False, verbose_name=_("ticket"))
     # No index of its own: the partial unique (event, user) covers every lookup by event (event_id = x implies
     # event_id IS NOT NULL).
     event = models.ForeignKey(SlaEvent, on_delete=models.CASCADE, null=True, blank=True, db_index=False,

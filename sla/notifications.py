@@ -73,9 +73,12 @@ EV_FIELDS = ("pk", "kind", "at", "clock__step", "clock__round", "clock__due_at",
              "clock__ticket__created_by_id", "clock__ticket__partner_id")
 
 
-def event_text(event: Ev, texts=None) -> str:
+def event_text(event: Ev, texts=None, tz=None) -> str:
+    """`tz`: the current time zone, looked up once by a caller that formats many events (each lookup goes
+    through asgiref's context-local storage: a tenth of a 10,000-event run)."""
     messages, steps, _footer = texts or _texts()
-    due = timezone.localtime(event.due_at).strftime("%Y-%m-%d %H:%M") if event.due_at else "—"
+    tz = tz or timezone.get_current_timezone()
+    due = event.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if event.due_at else "—"
     return messages[event.kind] % {"number": event.number, "step": steps[event.step], "due": due}
 
 
@@ -177,7 +180,8 @@ def notifications_create_for_events(*, event_ids: Iterable[int]) -> list[int]:
     # One reverse() for the batch: the number is the only part of the link that changes.
     link_of = (getattr(settings, "SITE_URL", "").rstrip("/") + reverse("tickets:detail", args=["NUMBER"])).replace
     by_id = {event.pk: event for event in events}
-    text_of = {event.pk: event_text(event, texts) for event in events}
+    tz = timezone.get_current_timezone()
+    text_of = {event.pk: event_text(event, texts, tz) for event in events}
     # Per (user, ticket, step) only the newest event of this batch: one statement may not update a row twice.
     newest: dict[tuple[int, int, str], int] = {}
     for event in sorted(events, key=lambda e: e.pk):
