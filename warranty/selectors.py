@@ -248,6 +248,26 @@ def _prior_sql(match: str) -> str:
 
 _PRIOR_BY_IMEI, _PRIOR_BY_SERIAL = _prior_sql("d.imei = %s"), _prior_sql("d.category = %s AND d.serial = %s")
 
+# PostgreSQL: the same rows, read per device through ticket_device_created (newest first, at most `limit` each)
+# rather than every ticket of the item joined and sorted — an item with 1,700 tickets cost 6 ms of the server's
+# time per create — and the days computed by the server in the desk's time zone, so the rows need no conversion.
+_PRIOR_PG = (
+    "SELECT t.kind, (t.created_at AT TIME ZONE %s)::date, (t.closed_at AT TIME ZONE %s)::date, w.fault, "
+    "w.component, w.exchanged_on, (SELECT (s.recorded_at AT TIME ZONE %s)::date FROM {solution} s "
+    "WHERE s.kind = %s AND s.ticket_id = t.id ORDER BY s.recorded_at DESC LIMIT 1) "
+    "FROM {device} d CROSS JOIN LATERAL (SELECT t.id, t.kind, t.created_at, t.closed_at FROM {ticket} t "
+    "WHERE t.device_id = d.id AND t.id <> %s ORDER BY t.created_at DESC LIMIT %s) t "
+    "LEFT OUTER JOIN {decision} w ON t.id = w.ticket_id WHERE {match} ORDER BY t.created_at DESC LIMIT %s"
+)
+
+
+def _prior_pg_sql(match: str) -> str:
+    return _PRIOR_PG.format(solution=TicketSolution._meta.db_table, ticket=Ticket._meta.db_table,
+                            decision=WarrantyDecision._meta.db_table, device=Device._meta.db_table, match=match)
+
+
+_PRIOR_PG_BY_IMEI, _PRIOR_PG_BY_SERIAL = _prior_pg_sql("d.imei = %s"), _prior_pg_sql("d.category = %s AND d.serial = %s")
+
 
 def _as_datetime(value):
     if isinstance(value, str):  # SQLite: text in UTC
@@ -271,6 +291,15 @@ def device_prior_tickets(*, imei: str = "", serial: str = "", category: str = ""
         sql, params = _PRIOR_BY_SERIAL, [category, serial]
     else:
         return []
+    if connection.vendor == "postgresql":
+        tz = timezone.get_current_timezone_name()
+        pg_sql = _PRIOR_PG_BY_IMEI if imei else _PRIOR_PG_BY_SERIAL
+        with connection.cursor() as cursor:
+            cursor.execute(pg_sql, [tz, tz, tz, SolutionKind.EXCHANGE.value, exclude_ticket_id or 0, limit, *params,
+                                    limit])
+            return [PriorTicket(kind, created, closed, fault, component,
+                                max((day for day in (marked_exchange, solution_day) if day), default=None))
+                    for kind, created, closed, fault, component, marked_exchange, solution_day in cursor.fetchall()]
     # A ticket id is never 0 (serial keys start at 1): "exclude none" without a second statement shape.
     params = [SolutionKind.EXCHANGE.value, *params, exclude_ticket_id or 0, limit]
     with connection.cursor() as cursor:
