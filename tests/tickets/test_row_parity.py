@@ -105,3 +105,29 @@ def test_due_tone_uses_the_sweeps_deadline(offset, tone):
     assert due_tone(due, NOW) == tone
     if due is not None:
         assert (tone == "danger") == is_past_due(due, NOW)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_pages_plain_rows_draw_what_the_tickets_draw(varied, language):
+    """The list page reads its rows as values (tickets/list_rows.py), not models: the same tickets as ListRows give
+    the same HTML as Ticket instances, in the Python rows and in the reference template alike, in the list's order."""
+    from tickets.list_rows import ListRow
+    from tickets.selectors import keyset_page
+
+    # A contact of the ticket's own (corrected on it) and none at all (the customer's name and phone are shown).
+    Ticket.objects.filter(pk=varied[1].pk).update(contact_name="赵联系", contact_phone="+8613711112222")
+    Ticket.objects.filter(pk=varied[2].pk).update(contact_name="", contact_phone="")
+    rows, _next = keyset_page(Ticket.objects.all(), sort="created_at", cursor=None, size=len(varied))
+    assert all(type(row) is ListRow for row in rows)
+    tickets = list(Ticket.objects.select_related("customer", "device", "engineer").order_by("created_at", "id"))
+    assert [row.number for row in rows] == [t.number for t in tickets]
+    with translation.override(language), time_machine.travel(NOW, tick=False):
+        for selectable in (False, True):
+            fast = normalized(str(ticket_rows(rows, selectable)))
+            assert fast == normalized(str(ticket_rows(tickets, selectable)))
+            assert fast == normalized(render_to_string("tickets/_list_row_reference.html",
+                                                       {"tickets": rows, "selectable": selectable}))
+    # Every variant is there: no engineer, no product, an escaped name, a ticket's own contact phone.
+    assert any(row.engineer is None for row in rows) and any(row.device is None for row in rows)
+    assert "&lt;b&gt;&quot;A&amp;B&#x27;&lt;/b&gt;" in fast
+    assert "赵联系 <small class=\"text-muted\">13711112222</small>" in fast
