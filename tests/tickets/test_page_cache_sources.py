@@ -213,3 +213,12 @@ def test_a_cached_view_reads_the_user_and_the_token_in_one_query(reception, engi
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         assert len(queries) == 1 and '"auth_user"."password"' in queries[0]["sql"]
+
+
+def test_with_the_page_cache_turned_off_every_view_is_drawn(reception, settings):
+    """PAGE_CACHE=0 (settings.PAGE_CACHE False): each view renders, the reader loaded as Django does."""
+    settings.PAGE_CACHE = False
+    services.ticket_create(created_by=reception, **intake())
+    client = _client(reception)
+    _view(client, LIST)
+    assert _view(client, LIST)[1] > CACHED + 1
