@@ -186,3 +186,18 @@ def test_a_partners_ticket_breach_is_a_webhook_once(create_ticket, people):
     data = delivery.payload["data"]
     assert (data["step"], data["due_at"], data["ticket"]["number"]) == (
         "preprocess", "2026-03-02T10:30:00+08:00", ticket.number)
+
+
+def test_a_notice_names_the_due_minute_in_beijing_time_and_goes_with_its_ticket(create_ticket, people):
+    # Notification.ticket has no database constraint (sla.0008): the notices must still go with the ticket
+    # (Django's cascade, ticket → clocks → events → notices), or the bell would list a ticket that is gone.
+    with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False) as t:
+        ticket = create_ticket()
+        t.move_to(at(2026, 3, 2, 10, 31))
+        sla_sweep(now=timezone.now())
+        sla_events_notify(event_ids=list(SlaEvent.objects.values_list("pk", flat=True)))
+
+    notice = Notification.objects.get(event__kind="breach")
+    assert notice.ticket_id == ticket.pk and "2026-03-02 10:30" in notice.text
+    ticket.delete()
+    assert not Notification.objects.exists() and not SlaEvent.objects.exists()
