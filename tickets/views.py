@@ -53,10 +53,10 @@ def ticket_list_view(request):
     query.pop("after", None)
     context = {"form": form, "query": query.urlencode()}
     if template == "tickets/list.html" and not request.GET.get("after"):
-        # With how many match, capped at 1,000 (digits searched: in the page's own scan); "More" pages do not count.
+        # With how many match, capped at 200 (digits searched: in the page's own scan); "More" pages do not count.
         tickets, next_cursor, count, capped = selectors.ticket_first_page(qs, sort=sort, size=PAGE_SIZE,
                                                                           q=filters.get("q") or "")
-        context.update(match_count=count, match_count_capped=capped, match_count_shown=f"{count:,}")  # 1,000+
+        context.update(match_count=count, match_count_capped=capped, match_count_shown=f"{count:,}")  # 200+
     else:
         tickets, next_cursor = selectors.keyset_page(qs, sort=sort, cursor=request.GET.get("after"), size=PAGE_SIZE)
     context.update(tickets=tickets, next_cursor=next_cursor)
