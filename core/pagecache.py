@@ -41,7 +41,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _unmask_cipher_token, get_token
 from django.utils import timezone, translation
 
 from .live import is_live_poll, live_values
@@ -119,6 +119,36 @@ def _without_csrf_tokens(content: bytes, secret: str | None) -> bytes:
     return MASKED_TOKEN.sub(swap, content)
 
 
+_CHARS = CSRF_ALLOWED_CHARS.encode()
+_INDEX = {char: i for i, char in enumerate(CSRF_ALLOWED_CHARS)}
+_UNBIASED = 256 - 256 % len(_CHARS)  # bytes at or above this would favour the first letters: dropped
+
+
+def _random_indexes(n: int) -> list[int] | None:
+    drawn = [b for b in os.urandom(2 * n) if b < _UNBIASED]
+    return [b % len(_CHARS) for b in drawn[:n]] if len(drawn) >= n else None  # short: about once in 10^14
+
+
+def _reader_token(request) -> bytes:
+    """The reader's masked CSRF token, as django.middleware.csrf.get_token makes it (a new secret when the
+    request brought none, mask + secret shifted by the mask, the cookie renewed by the middleware) with the
+    random letters drawn from one os.urandom read each: get_random_string's secrets.choice per letter was ~800
+    Python calls, over a quarter of a served page (issue 16 §4)."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        new = _random_indexes(CSRF_SECRET_LENGTH)
+        if new is None:
+            return get_token(request).encode()
+        secret = bytes(_CHARS[i] for i in new).decode()
+        request.META["CSRF_COOKIE"] = secret  # as csrf._add_new_csrf_cookie: the middleware sets the cookie
+    mask = _random_indexes(CSRF_SECRET_LENGTH)
+    if mask is None or len(secret) != CSRF_SECRET_LENGTH:
+        return get_token(request).encode()
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    cipher = bytes(_CHARS[(_INDEX[char] + m) % len(_CHARS)] for char, m in zip(secret, mask))
+    return bytes(_CHARS[m] for m in mask) + cipher
+
+
 def _stored(response) -> bool:
     return (response.status_code == 200 and not response.streaming and not response.cookies
             and response.get("Content-Type", "").startswith("text/html"))
@@ -161,7 +191,7 @@ def page_cache(scope: str, *sources: str, row=None):
                     _remember(key, hit)
             if hit is not None:
                 content, content_type = hit
-                return HttpResponse(content.replace(MARKER, get_token(request).encode()), content_type=content_type)
+                return HttpResponse(content.replace(MARKER, _reader_token(request)), content_type=content_type)
             response = view(request, *args, **kwargs)
             if _stored(response):
                 content = _without_csrf_tokens(response.content, request.META.get("CSRF_COOKIE"))

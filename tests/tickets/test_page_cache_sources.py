@@ -222,3 +222,21 @@ def test_with_the_page_cache_turned_off_every_view_is_drawn(reception, settings)
     client = _client(reception)
     _view(client, LIST)
     assert _view(client, LIST)[1] > CACHED + 1
+
+
+@pytest.mark.parametrize("had_cookie", [True, False])
+def test_the_csrf_token_of_a_served_page_passes_djangos_check(reception, had_cookie):
+    """The served page's token is masked here, not by get_token (core/pagecache.py _reader_token): a POST with it
+    passes Django's CSRF check — also when the request came without a CSRF cookie and a new secret was made."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reception)
+    _stored(client, LIST)
+    if not had_cookie:
+        del client.cookies["csrftoken"]
+    page, queries = _view(client, LIST)
+    assert queries <= CACHED
+    token = re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', page).group(1)
+    answer = client.post(reverse("set_language"), {"language": "en", "next": LIST, "csrfmiddlewaretoken": token})
+    assert answer.status_code == 302
+    forged = token[:32] + ("a" if token[32] != "a" else "b") + token[33:]
+    assert client.post(reverse("set_language"), {"language": "en", "csrfmiddlewaretoken": forged}).status_code == 403
