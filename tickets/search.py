@@ -21,7 +21,8 @@ trigram indexes, and the number's (its date's digits: 0317 is in every number of
 candidates for the recheck to drop. With the sequence in the text it is one condition on one index,
 `search_text LIKE '%0317%'`, kept when found before the "№" (a phone's digits, anywhere) or at the very end (the
 end of the number, exactly — in SD-20261201-13170, 3170 is its end and 1317 is not): `~ '0317(.*№|$)'`. The
-date stays out of the text, so its digits give no candidates. NFKC turns a typed "№" into "no", so the mark is never in what is searched.
+date stays out of the text, so its digits give no candidates. NFKC turns a typed "№" into "no", so the mark is
+never in what is searched.
 
 Kept current by the writers of the fields it is made of: `services.ticket_create` (and a returning device's
 new brand or model), `editing.ticket_edit`, the admin. A customer record's rename or merge changes no ticket's
