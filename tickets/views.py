@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.decorators import role_required
 from core.errors import ApplicationError
-from core.live import live_poll
+from core.live import is_live_poll, live_poll
 from core.pagecache import page_cache
 from core.steps import Failed, page_step_run
 from core.roles import Role, user_has_role
@@ -51,9 +51,10 @@ def ticket_list_view(request):
     qs = selectors.ticket_list(user=request.user, filters=filters)
     query = request.GET.copy()
     query.pop("after", None)
-    context = {"form": form, "query": query.urlencode()}
-    if template == "tickets/list.html" and not request.GET.get("after"):
+    context = {"form": form, "query": query.urlencode(), "rows_only": template != "tickets/list.html"}
+    if (template == "tickets/list.html" or is_live_poll(request)) and not request.GET.get("after"):
         # With how many match, capped at 200 (digits searched: in the page's own scan); "More" pages do not count.
+        # A live poll that found a change counts too: its rows come with the count above them (out of band).
         tickets, next_cursor, count, capped = selectors.ticket_first_page(qs, sort=sort, size=PAGE_SIZE,
                                                                           q=filters.get("q") or "")
         context.update(match_count=count, match_count_capped=capped, match_count_shown=f"{count:,}")  # 200+

@@ -47,6 +47,7 @@ def test_open_desk_list_and_bell_follow_changes(page, login, screenshot, setting
     second = register(manager, "+8613800138012")
     expect(rows.get_by_role("link", name=second.number)).to_be_visible(timeout=WITHIN_MS)
     assert time.monotonic() - started <= WITHIN_MS / 1000 + 1
+    expect(page.get_by_test_id("match-count")).to_have_text("共 2 张工单符合条件")  # the count above follows
 
     # A step done elsewhere: the row's status changes and its clock moves on (pre-process met, dispatch due).
     row = rows.locator("tr", has=page.get_by_role("link", name=first.number))

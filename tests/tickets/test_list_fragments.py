@@ -105,3 +105,15 @@ def test_the_desk_list_reads_the_engineers_once(reception_client, engineer, othe
     # Session user with roles, live token, the page's rows, the capped count, the bell, the engineers.
     with django_assert_max_num_queries(6):
         bars(reception_client)
+
+
+def test_a_live_poll_brings_the_count_above_the_rows(reception_client):
+    """The rows of the first page refresh by themselves (core/live.py); the "共 N 张" above them comes in the same
+    answer, as an htmx partial aimed at it, so a new ticket never shows under a count that leaves it out."""
+    TicketFactory.create_batch(3)
+    poll = reception_client.get(reverse("tickets:list"), HTTP_HX_REQUEST="true", HTTP_X_LIVE_POLL="1")
+    partial = re.search(r'<template hx type="partial" hx-target="#match-count"[^>]*>(.*?)</template>',
+                        poll.content.decode(), re.S)
+    assert partial and 'id="match-count"' in partial.group(1) and "3" in partial.group(1)
+    page = reception_client.get(reverse("tickets:list")).content.decode()
+    assert page.count('data-testid="match-count"') == 1  # the full page draws it once, above the table
