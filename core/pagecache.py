@@ -56,6 +56,11 @@ MARKER = b"\x00csrf\x00"  # NUL never reaches a page from data: form and API fie
 MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 
 
+def _minute() -> str:
+    """The current minute, as the key holds it (countdowns move in whole minutes)."""
+    return timezone.now().strftime("%Y%m%d%H%M")
+
+
 def page_cache_key(request, *, scope: str, sources: tuple[str, ...], extra: tuple[str, list] | None = None) -> str:
     loaded = getattr(request, "page_cache_token", None)  # read with the session's user (core/pageuser.py)
     if loaded is not None and loaded[:2] == (sources, extra):
@@ -64,7 +69,7 @@ def page_cache_key(request, *, scope: str, sources: tuple[str, ...], extra: tupl
         values = live_values(user=request.user, sources=sources, extra=extra)
     parts = [scope, KEY_SALT, release_token(), str(request.user.pk), ",".join(sorted(user_roles(request.user))),
              f"staff={request.user.is_staff:d}{request.user.is_superuser:d}",  # the nav's admin link
-             translation.get_language() or "", request.get_full_path(), timezone.now().strftime("%Y%m%d%H%M"),
+             translation.get_language() or "", request.get_full_path(), _minute(),
              *(value.isoformat() if hasattr(value, "isoformat") else str(value) for value in values)]
     return "page:" + hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
 

@@ -7,6 +7,9 @@ from django.test import override_settings
 from core.cache import ReusedClientRedisCache, shared_token, shared_token_forget
 
 KEY = "test:core-cache:token"
+# The request signals these tests send also run Django's close_old_connections, which asks an open database
+# connection its state: once an earlier test in this worker opened one, that is a database access.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

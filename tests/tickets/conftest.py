@@ -1,5 +1,7 @@
 import pytest
 
+from core import pagecache
+
 from partners.models import Partner, PartnerKind
 from tests.factories import TicketFactory
 from tickets.choices import Status
@@ -23,3 +25,12 @@ def partner_account(partner_user):
     Partner.objects.create(code="sf", name="顺丰速运", kind=PartnerKind.COURIER, account=partner_user)
     partner_user.refresh_from_db()
     return partner_user
+
+
+@pytest.fixture
+def pinned_minute(monkeypatch):
+    """A stored page's key holds the minute: two views a test compares must not straddle a minute boundary
+    (under load a view takes seconds; CI saw views at hh:mm:59.9 drawn twice). Pinned to the minute the test
+    began; tests/tickets/test_list_cache.py turns the minute itself."""
+    minute = pagecache._minute()
+    monkeypatch.setattr(pagecache, "_minute", lambda: minute)

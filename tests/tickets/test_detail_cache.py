@@ -20,7 +20,7 @@ from tickets.engineering.services import ticket_reply
 
 from .test_services import intake
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_minute")]
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,8 @@ from tickets import services
 
 from .test_services import intake
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_minute")]
+REAL_MINUTE = __import__("core.pagecache", fromlist=["_minute"])._minute  # before any test pins it
 
 
 @pytest.fixture(autouse=True)
@@ -140,10 +141,15 @@ def test_the_page_is_rendered_again_when_the_minute_turns(reception, monkeypatch
 
     from django.utils import timezone
 
+    from core import pagecache
+
+    monkeypatch.setattr(pagecache, "_minute", REAL_MINUTE)  # unpinned: this test turns the minute itself
+    now = timezone.now().replace(second=0)
+    monkeypatch.setattr("core.pagecache.timezone.now", lambda: now)
     services.ticket_create(created_by=reception, **intake())
     client = _client(reception)
     _load(client)
     assert _load(client)[1] == 1
-    later = timezone.now() + timedelta(minutes=1)
+    later = now + timedelta(minutes=1)
     monkeypatch.setattr("core.pagecache.timezone.now", lambda: later)
     assert _load(client)[1] > 1

@@ -20,7 +20,7 @@ from tickets import services
 
 from .test_services import intake
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_minute")]
 LIST = "/tickets/"
 CACHED = 1  # the session's user and the page's change token, one query (core/pageuser.py)
 
