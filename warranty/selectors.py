@@ -241,12 +241,13 @@ _PRIOR_SQL = (
 )
 
 
-def _prior_sql(match: str) -> str:
-    return _PRIOR_SQL.format(solution=TicketSolution._meta.db_table, ticket=Ticket._meta.db_table,
-                             decision=WarrantyDecision._meta.db_table, device=Device._meta.db_table, match=match)
+def _prior_sql(template: str, match: str) -> str:
+    return template.format(solution=TicketSolution._meta.db_table, ticket=Ticket._meta.db_table,
+                           decision=WarrantyDecision._meta.db_table, device=Device._meta.db_table, match=match)
 
 
-_PRIOR_BY_IMEI, _PRIOR_BY_SERIAL = _prior_sql("d.imei = %s"), _prior_sql("d.category = %s AND d.serial = %s")
+_BY_IMEI, _BY_SERIAL = "d.imei = %s", "d.category = %s AND d.serial = %s"
+_PRIOR_BY_IMEI, _PRIOR_BY_SERIAL = _prior_sql(_PRIOR_SQL, _BY_IMEI), _prior_sql(_PRIOR_SQL, _BY_SERIAL)
 
 # PostgreSQL: the same rows, read per device through ticket_device_created (newest first, at most `limit` each)
 # rather than every ticket of the item joined and sorted — an item with 1,700 tickets cost 6 ms of the server's
@@ -260,13 +261,7 @@ _PRIOR_PG = (
     "LEFT OUTER JOIN {decision} w ON t.id = w.ticket_id WHERE {match} ORDER BY t.created_at DESC LIMIT %s"
 )
 
-
-def _prior_pg_sql(match: str) -> str:
-    return _PRIOR_PG.format(solution=TicketSolution._meta.db_table, ticket=Ticket._meta.db_table,
-                            decision=WarrantyDecision._meta.db_table, device=Device._meta.db_table, match=match)
-
-
-_PRIOR_PG_BY_IMEI, _PRIOR_PG_BY_SERIAL = _prior_pg_sql("d.imei = %s"), _prior_pg_sql("d.category = %s AND d.serial = %s")
+_PRIOR_PG_BY_IMEI, _PRIOR_PG_BY_SERIAL = _prior_sql(_PRIOR_PG, _BY_IMEI), _prior_sql(_PRIOR_PG, _BY_SERIAL)
 
 
 def _as_datetime(value):

@@ -1,7 +1,6 @@
 import pytest
 
 from core import pagecache
-
 from partners.models import Partner, PartnerKind
 from tests.factories import TicketFactory
 from tickets.choices import Status
@@ -34,3 +33,10 @@ def pinned_minute(monkeypatch):
     began; tests/tickets/test_list_cache.py turns the minute itself."""
     minute = pagecache._minute()
     monkeypatch.setattr(pagecache, "_minute", lambda: minute)
+
+
+def named(user, name: str):
+    """The user with this display name (the header shows it): pages of different readers told apart."""
+    user.last_name, user.first_name = name, ""
+    user.save(update_fields=["last_name", "first_name"])
+    return user

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tests.conftest import make_user
 from tests.resilience.outage import redis_down
+from tests.tickets.conftest import named
 from tickets import services
 from tickets.engineering.services import ticket_reply
 
@@ -144,15 +145,9 @@ def test_a_messages_delivery_shows_on_the_page(reception, engineer):
     assert 'data-status="sent"' in badge
 
 
-def _named(user, name: str):
-    user.last_name, user.first_name = name, ""
-    user.save(update_fields=["last_name", "first_name"])
-    return user
-
-
 def test_each_reader_gets_their_own_page(reception, engineer, manager):
-    _named(reception, "前台甲"), _named(engineer, "工程师乙"), _named(manager, "经理丙")
-    other_desk = _named(make_user("reception", "reception-two"), "前台丁")
+    named(reception, "前台甲"), named(engineer, "工程师乙"), named(manager, "经理丙")
+    other_desk = named(make_user("reception", "reception-two"), "前台丁")
     ticket = _dispatched(reception, engineer)
     for _round in range(2):  # rendered, then stored: the same page each time
         for user, name in ((reception, "前台甲"), (engineer, "工程师乙"), (manager, "经理丙"), (other_desk, "前台丁")):

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_user
 from tests.resilience.outage import redis_down
+from tests.tickets.conftest import named
 from tickets import services
 
 from .test_services import intake
@@ -71,14 +72,8 @@ def test_a_new_ticket_shows_at_once(reception):
     assert ticket.number in page.content.decode()
 
 
-def _named(user, name: str):
-    user.last_name, user.first_name = name, ""
-    user.save(update_fields=["last_name", "first_name"])
-    return user
-
-
 def test_users_of_other_scopes_never_get_each_others_page(reception, engineer, other_engineer):
-    _named(reception, "前台甲"), _named(engineer, "工程师乙"), _named(other_engineer, "工程师丙")
+    named(reception, "前台甲"), named(engineer, "工程师乙"), named(other_engineer, "工程师丙")
     mine = services.ticket_create(created_by=reception, **intake())
     services.ticket_preprocess(ticket=mine, actor=reception)
     services.ticket_dispatch(ticket=mine, actor=reception, engineer=engineer)
@@ -95,8 +90,8 @@ def test_users_of_other_scopes_never_get_each_others_page(reception, engineer, o
 
 
 def test_two_users_of_one_role_each_see_their_own_header(reception):
-    other = _named(make_user("reception", "reception-two"), "前台丁")
-    _named(reception, "前台甲")
+    other = named(make_user("reception", "reception-two"), "前台丁")
+    named(reception, "前台甲")
     services.ticket_create(created_by=reception, **intake())
     for user, name, not_name in ((reception, "前台甲", "前台丁"), (other, "前台丁", "前台甲")) * 2:
         page = _load(_client(user))[0].content.decode()
