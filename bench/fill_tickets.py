@@ -306,7 +306,8 @@ def main() -> None:
 
     tables = [m._meta.db_table for m in (Customer, Device, Ticket, TicketEvent)]
     counter_table = TicketNumberCounter._meta.db_table
-    pending = Path(settings.VAR_DIR) / "bench_pending_ddl.json"
+    # One file per database: two fills at once (another database) must not restore or delete each other's DDL.
+    pending = Path(settings.VAR_DIR) / f"bench_pending_ddl.{settings.DATABASES['default']['NAME']}.json"
     admin = raw_connection(autocommit=True)
     cur = admin.cursor()
     if pending.exists():  # a previous run died mid-load: put its indexes and keys back first
