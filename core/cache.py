@@ -64,6 +64,19 @@ def shared_token(key: str, new: str) -> str | None:
     return token
 
 
+def get_with_tokens(key: str):
+    """cache.get(key), and within a request the tokens this process has needed so far come in the same MGET (the
+    session's read brings them: a session request then pays one Redis round trip for its session and its tokens,
+    not two). Raises what the cache raises."""
+    memo = getattr(_local, "tokens", None)
+    wanted = [name for name in _known if name not in memo] if memo is not None else []
+    if not wanted:
+        return cache.get(key)
+    found = cache.get_many([key, *wanted])
+    memo.update({name: found[name] for name in wanted if name in found})
+    return found.get(key)
+
+
 def shared_token_forget(key: str) -> None:
     """This request changed the configuration: the next read asks Redis again."""
     memo = getattr(_local, "tokens", None)

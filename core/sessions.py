@@ -8,8 +8,12 @@ than half done. Logging in does delete the previous session too: that copy is dr
 user (nothing to outlive), and refused like a log-out when it did."""
 import logging
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
+from django.core.cache import DEFAULT_CACHE_ALIAS
+
+from .cache import get_with_tokens
 
 logger = logging.getLogger("django.contrib.sessions")
 
@@ -17,7 +21,9 @@ logger = logging.getLogger("django.contrib.sessions")
 class SessionStore(cached_db.SessionStore):
     def load(self):
         try:
-            data = self._cache.get(self.cache_key)
+            # The default cache: the configuration tokens of this request come with the session (core/cache.py).
+            data = (get_with_tokens(self.cache_key) if settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS
+                    else self._cache.get(self.cache_key))
         except Exception:  # noqa: BLE001 — Redis away: the database has every session
             data = None
         if data is not None:

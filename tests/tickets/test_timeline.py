@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from core.sql import json_plain
 from refunds.models import Refund
 from refunds.services import refund_mark_paid
 from tests.factories import TicketFactory
@@ -16,7 +17,7 @@ from tests.partners.conftest import api_a, key_a, partner_a  # noqa: F401 (fixtu
 from tickets.choices import Status
 from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_add_note
-from tickets.timeline import timeline_open, timeline_record, timeline_touch
+from tickets.timeline import _EVENT_FIELDS, _TICKET_FIELDS, timeline_open, timeline_record, timeline_touch
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = ROOT / "tickets" / "timeline.py"
@@ -181,6 +182,27 @@ def test_opening_a_ticket_is_version_one_with_its_register_event(reception):
     event = stored.events.get()
     assert (stored.version, event.action, event.to_status) == (1, "register", Status.REGISTERED)
     assert stored.created_at == stored.updated_at == stored.status_changed_at == event.at
+
+
+def test_a_numbered_ticket_reads_back_as_it_was_written(reception):
+    """The numbered path sends the ticket and its event as JSON rows (core.sql.json_row): every column must read
+    back as it was on the instance — quotes, backslashes and Chinese text, instants to the microsecond, NULLs."""
+    assert json_plain(_TICKET_FIELDS) and json_plain(_EVENT_FIELDS)  # types JSON carries as a parameter does
+    sample = TicketFactory()
+    at = timezone.now()
+    ticket = timeline_open(actor=reception, at=at, number_day=timezone.localdate(at), customer=sample.customer,
+                           device=sample.device, kind="repair", channel="phone", status=Status.REGISTERED,
+                           fault_description='黑屏 \'quoted\' \\ "double" %s', contact_name="张三",
+                           contact_phone="13800138000", next_due_at=at + timedelta(minutes=30, microseconds=7),
+                           search_text="张三 13800138000 ")
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert {f.attname: getattr(stored, f.attname) for f in _TICKET_FIELDS} == {
+        f.attname: getattr(ticket, f.attname) for f in _TICKET_FIELDS}
+    assert stored.number.startswith(f"SD-{timezone.localdate(at):%Y%m%d}-") and stored.search_text.endswith(
+        stored.number[-4:])
+    event = stored.events.get()
+    assert (event.actor_id, event.action, event.to_status, event.at, event.note, event.data) == (
+        reception.pk, "register", Status.REGISTERED, at, "", {})
 
 
 def test_a_touch_moves_the_ticket_without_an_event(db):
