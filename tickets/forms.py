@@ -170,11 +170,16 @@ class TicketFilterForm(BootstrapMixin, forms.Form):
     ageing = forms.ChoiceField(label=_("Age"), required=False, widget=forms.HiddenInput,
                                choices=[("", "")] + [(b, b) for b in AGEING_BUCKETS])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, engineers: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["engineer"].iterator = ListedChoiceIterator
+        self.fields["engineer"].queryset = self.engineers_queryset()
+        self.fields["engineer"].listed = engineers  # already read (tickets/list_filters.py): no query of its own
+
+    @staticmethod
+    def engineers_queryset():
         # A filter only needs who to offer and to look for: not the password hash and eight other columns.
-        self.fields["engineer"].queryset = engineers_active().only("username", "first_name", "last_name")
+        return engineers_active().only("username", "first_name", "last_name")
 
     def engineers_offered(self) -> list:
         """The engineer select's rows, read once (the list page hands them to the bulk bar too)."""

@@ -13,10 +13,9 @@ from core.steps import Failed, page_step_run
 from core.roles import Role, user_has_role
 
 from . import hooks, selectors, services
-from .forms import (DispatchForm, NoteForm, PreprocessForm, ReassignForm, TicketFilterForm, TicketIntakeForm,
-                    device_category)
+from .forms import DispatchForm, NoteForm, PreprocessForm, ReassignForm, TicketIntakeForm, device_category
 from .forms_ops import ops_context
-from .forms_bulk import BulkForm
+from .list_filters import bulk_form, engineers_offered, filter_form
 from .merging import ticket_timeline_with_merged
 from .views_merge import merged_redirect
 from .workflow import ACTION_ROLES, allowed_actions
@@ -41,7 +40,9 @@ def home(request):
 @page_cache("desk-list", "tickets", "sla_events", "bell")
 @live_poll("desk-list", "tickets", "sla_events")  # the rows poll: 304 while no ticket changed (core/live.py)
 def ticket_list_view(request):
-    form = TicketFilterForm(request.GET or None)
+    # The filter form, or a stand-in built only if its bar is drawn (tickets/list_filters.py); one engineers read.
+    engineers = engineers_offered(request)
+    form = filter_form(request.GET, engineers)
     template = "tickets/_list_rows.html" if request.htmx and not request.htmx.boosted else "tickets/list.html"
     if form.is_bound and not form.is_valid():
         # A wrong filter is the caller's mistake: say which, rather than list every ticket unfiltered.
@@ -62,8 +63,9 @@ def ticket_list_view(request):
         tickets, next_cursor = selectors.keyset_page(qs, sort=sort, cursor=request.GET.get("after"), size=PAGE_SIZE)
     context.update(tickets=tickets, next_cursor=next_cursor)
     if template == "tickets/list.html" and user_has_role(request.user, *DESK):
-        # The bulk bar above the rows (tickets/views_bulk.py) offers the engineers the filter bar read: one query.
-        context["bulk_form"] = BulkForm(engineers=form.engineers_offered())
+        # The bulk bar above the rows (tickets/views_bulk.py) offers the engineers the filter bar read (one read at
+        # most); its form is built only when the bar is drawn, not served from the fragment cache.
+        context["bulk_form"] = bulk_form(form.engineers_offered())
     return render(request, template, context)
 
 
