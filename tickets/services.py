@@ -19,7 +19,7 @@ from .editing import EDITABLE_FIELDS, ticket_edit
 from .engineering.assignment import engineer_assignment_record
 from .models import Customer, Device, Ticket, TicketEvent
 from .search import SEARCHED_DEVICE_FIELDS, search_text_for, search_text_refresh
-from .timeline import timeline_open, timeline_record
+from .timeline import timeline_new, timeline_open, timeline_record
 from .workflow import ACTION_ROLES, ENGINEER_OWN_ONLY, STAMPS, next_status
 
 
@@ -100,15 +100,11 @@ def ticket_create(
         name=customer["name"], phone=customer["phone"], email=customer.get("email", ""),
         name_policy=customer.get("name_policy") or NamePolicy.TICKET_ONLY)
     device_row = device_get_or_create(customer=owner, data=device or {}, customer_is_new=owner_is_new)
-    # What other apps compute before the insert (sla: the first due time), so the row is written once.
-    draft = Ticket(created_at=now, customer=owner, partner=partner, kind=kind, channel=channel, priority=priority,
-                   status=Status.REGISTERED)
-    hooks.run_creating(ticket=draft, at=now)
-    ticket = timeline_open(
+    # The row as it will be inserted; what other apps compute before the insert (sla: the first due time) is set on
+    # it by the `creating` hooks, so the row is written once and this one instance is the answer.
+    ticket = timeline_new(
         actor=created_by,
         at=now,
-        number_day=timezone.localdate(now),  # the number is drawn with the insert (tickets/timeline.py)
-        next_due_at=draft.next_due_at,
         customer=owner,
         # The contact as given on this call: what this ticket shows for good, whatever the record becomes.
         contact_name=customer["name"],
@@ -124,7 +120,11 @@ def ticket_create(
         search_text=search_text_for(  # what the search box finds it by (tickets/search.py); the number's end last
             number="", contact_name=customer["name"], contact_phone=customer["phone"], fault=fault_description,
             **({f: getattr(device_row, f) for f in SEARCHED_DEVICE_FIELDS} if device_row else {})),
-    )  # the row and its "register" event: tickets/timeline.py is the one creation path
+    )
+    hooks.run_creating(ticket=ticket, at=now)
+    # The row and its "register" event, with the number drawn in the insert: tickets/timeline.py is the one
+    # creation path.
+    ticket = timeline_open(actor=created_by, at=now, number_day=timezone.localdate(now), ticket=ticket)
     hooks.run_created(ticket=ticket, at=now, actor=created_by, extras=extras)
     return ticket
 

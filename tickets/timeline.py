@@ -29,6 +29,8 @@ with `created_at = updated_at = status_changed_at = at` and version 1, and its f
 `timeline_open(..., number_day=day, search_text=<text without the sequence>)` also draws the ticket's number
 (tickets/numbering.py) and ends the search text with its sequence: on PostgreSQL the counter, the ticket and its
 event are ONE statement (three round trips were a fifth of an API create's, issue 16); elsewhere three.
+`timeline_new(actor=, at=, **columns)` → that ticket unsaved, for a caller to show it to others first (the
+`creating` hooks) and then insert the same instance with `timeline_open(..., ticket=it)`.
 
 `timeline_touch(ticket=, at=)`: a change partners must see that has no timeline entry of its own
 (an attachment added): `updated_at` and `version` move once, no event.
@@ -104,21 +106,31 @@ def timeline_touch(*, ticket: Ticket, at: datetime | None = None) -> None:
             raise Ticket.DoesNotExist(f"ticket {ticket.pk} is gone")
 
 
-def timeline_open(*, actor, at: datetime | None = None, action: str = "register", number_day: date | None = None,
-                  **columns: Any) -> Ticket:
-    """Insert a new ticket (created_by=actor) and its first event; version 1 is the ticket as registered.
-    With `number_day`, the ticket's number is drawn for that day and its sequence ends `search_text`."""
+def timeline_new(*, actor, at: datetime, **columns: Any) -> Ticket:
+    """The unsaved ticket timeline_open inserts (created by `actor`, created = updated = status changed `at`,
+    version 1): ticket_create shows it to the `creating` hooks, then opens this same instance."""
     _check_values(columns)
+    return Ticket(created_by=actor, created_at=at, updated_at=at, status_changed_at=at, version=1, **columns)
+
+
+def timeline_open(*, actor, at: datetime | None = None, action: str = "register", number_day: date | None = None,
+                  ticket: Ticket | None = None, **columns: Any) -> Ticket:
+    """Insert a new ticket (created_by=actor) and its first event; version 1 is the ticket as registered.
+    With `number_day`, the ticket's number is drawn for that day and its sequence ends `search_text`.
+    `ticket`: timeline_new's instance for the same actor and instant, instead of `columns`."""
     at = at or timezone.now()
+    if ticket is None:
+        ticket = timeline_new(actor=actor, at=at, **columns)
+    elif columns:
+        raise TypeError("timeline_open: the columns of a given ticket are already on it")
     if number_day is not None and connection.vendor == "postgresql":
-        return _open_numbered(actor=actor, at=at, action=action, day=number_day, columns=columns)
+        return _open_numbered(ticket, actor=actor, at=at, action=action, day=number_day)
     if number_day is not None:
         value = ticket_number_next_value(day=number_day)
-        columns["number"] = ticket_number_format(number_day, value)
-        columns["search_text"] = f"{columns.get('search_text', '')}{value:04d}"
+        ticket.number = ticket_number_format(number_day, value)
+        ticket.search_text = f"{ticket.search_text}{value:04d}"
     with transaction.atomic(savepoint=False):
-        ticket = Ticket.objects.create(created_by=actor, created_at=at, updated_at=at, status_changed_at=at,
-                                       version=1, **columns)
+        ticket.save(force_insert=True)  # what Ticket.objects.create does with the same instance
         TicketEvent.objects.create(ticket=ticket, actor=actor, action=action, to_status=ticket.status, at=at)
     return ticket
 
@@ -155,9 +167,8 @@ def _open_sql() -> str:
 _OPEN_SQL = _open_sql()
 
 
-def _open_numbered(*, actor, at: datetime, action: str, day: date, columns: dict[str, Any]) -> Ticket:
-    ticket = Ticket(created_by=actor, created_at=at, updated_at=at, status_changed_at=at, version=1,
-                    **{"search_text": "", **columns, "number": ticket_number_format(day, 0)[:-4]})
+def _open_numbered(ticket: Ticket, *, actor, at: datetime, action: str, day: date) -> Ticket:
+    ticket.number = ticket_number_format(day, 0)[:-4]
     event = TicketEvent(actor=actor, action=action, to_status=ticket.status, at=at)
     rows = json_dumps(json_row(ticket, _TICKET_FIELDS)), json_dumps(json_row(event, _EVENT_FIELDS))
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
