@@ -17,7 +17,7 @@ from core.validation import phone_search_key
 
 from . import hooks
 from .choices import OPEN_STATUSES, Status
-from .list_rows import ListRow, list_rows
+from .list_rows import ListRow, page_rows
 from .models import Customer, Device, Ticket, TicketEvent
 from .search import digits_only, search_q
 
@@ -239,7 +239,7 @@ def keyset_page(qs: QuerySet[Ticket], *, sort: str, cursor: str | None, size: in
 
 def _page_rows(ids, *, sort: str, size: int) -> tuple[list[ListRow], str | None]:
     """The rows of a page (up to size + 1 ids: the extra one says there is a next page), only they joined."""
-    rows = list_rows(Ticket.objects.filter(pk__in=ids).order_by(*SORTS.get(sort, SORTS["-created_at"])))
+    rows = page_rows(ids, SORTS.get(sort, SORTS["-created_at"]))
     next_cursor = encode_cursor(rows[size - 1], sort) if len(rows) > size else None
     return rows[:size], next_cursor
 

@@ -125,3 +125,29 @@ def test_another_readers_bell_is_their_own(reception_client, reception, manager)
     other.force_login(manager)
     html = other.get(URL).content.decode()
     assert bell_count(html) == 0 and "只给前台" not in html
+
+
+def test_page_rows_compiled_once_are_the_orms_rows(manager, engineer):
+    """tickets/list_rows.page_rows: the statement around the ids is compiled once per ordering; the rows must be
+    list_rows' through the ORM for every shape of ids — filtered, searched (LIKE with % and _ in its parameter),
+    a list, none."""
+    from tickets.list_rows import ListRow, list_rows, page_rows
+    from tickets.models import Ticket
+    from tickets.selectors import SORTS, ticket_list
+
+    TicketFactory.create_batch(4, engineer=engineer, fault_description="黑屏 100%_off")
+    TicketFactory.create_batch(3)
+
+    def values(rows):
+        plain = [slot for slot in ListRow.__slots__ if slot not in ("device", "engineer")]
+        return [(*(getattr(row, slot) for slot in plain), str(row.device), getattr(row.engineer, "username", None))
+                for row in rows]
+
+    for filters, sort in (({}, "-created_at"), ({"status": ["registered"]}, "created_at"),
+                          ({"q": "100%_"}, "-updated_at"), ({"engineer": engineer}, "-created_at")):
+        ordering = SORTS[sort]
+        ids = ticket_list(user=manager, filters=filters).values("pk")[:5]
+        expected = list_rows(Ticket.objects.filter(pk__in=ids).order_by(*ordering))
+        assert expected and values(page_rows(ids, ordering)) == values(expected), filters
+        assert values(page_rows([row.pk for row in expected], ordering)) == values(expected)
+    assert page_rows([], SORTS["-created_at"]) == []
