@@ -4,7 +4,8 @@
   SELECT … FOR UPDATE SKIP LOCKED (several sweepers share the work), writes the SlaEvent rows first —
   INSERT … ON CONFLICT (clock, kind) DO NOTHING RETURNING id, a batched get_or_create backed by the
   unique constraint — moves next_check_at on (warning → due → escalation → NULL) and enqueues the
-  notification of the events it created only after commit.
+  notification of the events it created only after commit. On PostgreSQL a batch is one statement
+  (sweep_sql.py) that says in SQL what _sweep_rows does with lifecycle.sweep_events and OUTCOME_UPDATES.
 - `sla_events_notify` claims events with a conditional UPDATE … WHERE notified_at IS NULL RETURNING id:
   a redelivered message finds nothing to claim. Notifications and e-mail outbox rows are written in
   the claiming transaction.
@@ -25,13 +26,14 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.sql import in_ids, pk_in, rows_source
+from core.sql import array_literal, in_ids, is_postgres, pk_in, rows_source
 
 from . import conf
 from .choices import ClockState, SlaEventKind
 from .lifecycle import sweep_events
 from .models import EmailDelivery, SlaClock, SlaEvent
-from .notifications import notifications_create_for_events
+from .notifications import Ev, notifications_create_for_events
+from .sweep_sql import NOTIFY_CLAIM_SQL, SWEEP_SQL
 
 log = logging.getLogger(__name__)
 SWEEP_FIELDS = ("state", "due_at", "warn_at", "escalate_at", "warned_at", "breached_at", "escalated_at",
@@ -78,25 +80,41 @@ def _insert_events(rows: list[tuple[int, str, datetime]], now: datetime) -> list
 def _sweep_batch(*, now: datetime, batch: int) -> tuple[int, int, list[int]]:
     """One claimed batch in one transaction: (clocks handled, events due, ids of the events created)."""
     with transaction.atomic():
-        # Tuples, not model instances: a sweep of 10,000 due clocks built 10,000 objects for six dates each.
-        clocks = list(SlaClock.objects.select_for_update(skip_locked=True).filter(next_check_at__lte=now)
-                      .order_by("next_check_at").values_list("pk", *SWEEP_FIELDS[1:7])[:batch])
-        if not clocks:
-            return 0, 0, []
-        if conf.SWEEP_TEST_PAUSE_SECONDS:
+        if is_postgres():
+            result = _sweep_statement(now=now, batch=batch)
+        else:
+            result = _sweep_rows(now=now, batch=batch)
+        if result[0] and conf.SWEEP_TEST_PAUSE_SECONDS:  # before commit: a worker killed here leaves no trace
             time.sleep(conf.SWEEP_TEST_PAUSE_SECONDS)
-        rows: list[tuple[int, str, datetime]] = []
-        outcomes: dict[tuple[str, ...], list[int]] = {}
-        for pk, *dates in clocks:
-            events = sweep_events(now=now, **dict(zip(SWEEP_FIELDS[1:7], dates)))
-            rows.extend((pk, kind, at) for kind, at in events)
-            kinds = tuple(kind for kind, _at in events)
-            if kinds:
-                outcomes.setdefault(kinds, []).append(pk)
-        created = _insert_events(rows, now)  # the event first …
-        for kinds, ids in outcomes.items():  # … then the clocks, one UPDATE per outcome (≤ 4 a batch)
-            _clocks_update(ids, OUTCOME_UPDATES[kinds])
+    return result
+
+
+def _sweep_rows(*, now: datetime, batch: int) -> tuple[int, int, list[int]]:
+    """The reference (and SQLite's) path: claim, decide in Python (lifecycle.sweep_events), write."""
+    # Tuples, not model instances: a sweep of 10,000 due clocks built 10,000 objects for six dates each.
+    clocks = list(SlaClock.objects.select_for_update(skip_locked=True).filter(next_check_at__lte=now)
+                  .order_by("next_check_at").values_list("pk", *SWEEP_FIELDS[1:7])[:batch])
+    rows: list[tuple[int, str, datetime]] = []
+    outcomes: dict[tuple[str, ...], list[int]] = {}
+    for pk, *dates in clocks:
+        events = sweep_events(now=now, **dict(zip(SWEEP_FIELDS[1:7], dates)))
+        rows.extend((pk, kind, at) for kind, at in events)
+        kinds = tuple(kind for kind, _at in events)
+        if kinds:
+            outcomes.setdefault(kinds, []).append(pk)
+    created = _insert_events(rows, now)  # the event first …
+    for kinds, ids in outcomes.items():  # … then the clocks, one UPDATE per outcome (≤ 4 a batch)
+        _clocks_update(ids, OUTCOME_UPDATES[kinds])
     return len(clocks), len(rows), created
+
+
+def _sweep_statement(*, now: datetime, batch: int) -> tuple[int, int, list[int]]:
+    """PostgreSQL: the same batch as one statement (sweep_sql.SWEEP_SQL): claim, decide, move the clocks on and
+    record the events inside the server, with no rows sent to Python and back (issue 16 §5, bench/SLA.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute(SWEEP_SQL, {"now": now, "batch": batch})
+        claimed, due, created = cursor.fetchone()
+    return claimed, due, list(created)
 
 
 def _clocks_update(ids: list[int], changes: dict) -> None:
@@ -149,19 +167,34 @@ def _claim_events(event_ids: list[int], now: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _claim_events_read(event_ids: list[int], now: datetime) -> list[Ev]:
+    """PostgreSQL: _claim_events and the notifier's read of the claimed events as one statement (sweep_sql)."""
+    if not event_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(NOTIFY_CLAIM_SQL, {"now": now, "ids": array_literal(event_ids)})
+        return [Ev(*row) for row in cursor.fetchall()]
+
+
 def sla_events_notify(*, event_ids: list[int], now: datetime | None = None) -> int:
     from .tasks import email_delivery_send_task
 
     now = now or timezone.now()
     handled = 0
     for start in range(0, len(event_ids), NOTIFY_CHUNK):
+        chunk = list(event_ids[start:start + NOTIFY_CHUNK])
         with transaction.atomic():
-            claimed = _claim_events(list(event_ids[start:start + NOTIFY_CHUNK]), now)
-            if not claimed:
-                continue
-            for delivery_id in notifications_create_for_events(event_ids=claimed):
+            if is_postgres():
+                events = _claim_events_read(chunk, now)
+                deliveries = notifications_create_for_events(events=events) if events else []
+                claimed = len(events)
+            else:
+                claimed_ids = _claim_events(chunk, now)
+                deliveries = notifications_create_for_events(event_ids=claimed_ids) if claimed_ids else []
+                claimed = len(claimed_ids)
+            for delivery_id in deliveries:
                 _knock_after_commit(email_delivery_send_task, delivery_id)
-            handled += len(claimed)
+            handled += claimed
     return handled
 
 

@@ -97,8 +97,10 @@ def _recipient_ids(events: list[Ev]) -> dict[int, list[int]]:
         for target_id, user_id in through.objects.filter(slatarget_id__in=targets).values_list(
                 "slatarget_id", "user_id"):
             named[(kind, target_id)].add(user_id)
-    tokens_wanted = {token for kind, target_id in {(e.kind, e.target_id) for e in events}
-                     for token in _tokens(targets[target_id], kind)}
+    # Per (kind, target), not per event: a sweep's 10,000 events name a handful of targets.
+    tokens_of = {(kind, target_id): _tokens(targets[target_id], kind)
+                 for kind, target_id in {(e.kind, e.target_id) for e in events}}
+    tokens_wanted = {token for tokens in tokens_of.values() for token in tokens}
     if Recipient.ASSIGNEE in tokens_wanted:
         tokens_wanted.add(Recipient.RECEPTION)  # the desk stands in while no engineer is assigned
     by_role: dict[str, set[int]] = defaultdict(set)
@@ -116,9 +118,8 @@ def _recipient_ids(events: list[Ev]) -> dict[int, list[int]]:
                 leads[member_id].add(lead_id)
     result: dict[int, set[int]] = {}
     for event in events:
-        target = targets[event.target_id]
-        ids = set(named[(event.kind, target.pk)])
-        for token in _tokens(target, event.kind):
+        ids = set(named[(event.kind, event.target_id)])
+        for token in tokens_of[(event.kind, event.target_id)]:
             if token == Recipient.ASSIGNEE:
                 ids |= {event.engineer_id} if event.engineer_id else by_role[Role.RECEPTION]
             elif token == Recipient.LEAD and event.engineer_id:
@@ -166,10 +167,12 @@ def _digest(user_notices: list[tuple[str, str]], texts) -> tuple[str, str]:
     return subject[:200], f"{lines}\n\n{texts[2]}\n"
 
 
-def notifications_create_for_events(*, event_ids: Iterable[int]) -> list[int]:
+def notifications_create_for_events(*, event_ids: Iterable[int] = (), events: list[Ev] | None = None) -> list[int]:
     """In-app notices and e-mail outbox rows for events just claimed (same transaction as the claim).
+    `events`: their rows, when the claim has read them already (enforcement, on PostgreSQL); else read here.
     Returns the ids of the e-mail deliveries to send after commit."""
-    events = [Ev(*row) for row in SlaEvent.objects.filter(pk_in(list(event_ids))).values_list(*EV_FIELDS)]
+    if events is None:
+        events = [Ev(*row) for row in SlaEvent.objects.filter(pk_in(list(event_ids))).values_list(*EV_FIELDS)]
     if not events:
         return []
     recipients = _recipient_ids(events)

@@ -1,5 +1,6 @@
 """The sweep with a frozen clock: each warning, breach and escalation recorded once, dated when it
 happened; notification claimed once; e-mail sent once; what was lost is knocked again."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -149,8 +150,10 @@ def test_a_sweep_run_goes_on_until_nothing_is_due(db, people, manager):
 def test_an_idle_sweep_is_one_indexed_query(db):
     with CaptureQueriesContext(connection) as queries:
         assert sla_sweep(now=timezone.now()) == 0
-    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
-    assert len(selects) == 1 and "FOR UPDATE SKIP LOCKED" in selects[0] and '"next_check_at" <=' in selects[0]
+    # On PostgreSQL the whole batch is this one statement (sla/sweep_sql.py): claim, decide, write.
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 1 and "FOR UPDATE SKIP LOCKED" in statements[0]
+    assert re.search(r'"?next_check_at"? <=', statements[0])
 
 
 def test_the_command_sweeps_and_can_notify_in_place(create_ticket, people, capsys):
