@@ -48,7 +48,19 @@ def format_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def _luhn_valid(digits: str) -> bool:
+    """The Luhn check stdnum's IMEI validation makes, for a string of ASCII digits."""
+    doubled = sum((2 * int(d)) // 10 + (2 * int(d)) % 10 for d in digits[-2::-2])
+    return (sum(map(int, digits[-1::-2])) + doubled) % 10 == 0
+
+
 def normalize_imei(value: str) -> str:
+    if len(value or "") == 15 and value.isascii() and value.isdigit():
+        # Already compact (how IMEIs are sent): stdnum's compact and validate are ~200 Python calls, a tenth of
+        # validating an API create; the same Luhn rule, the same messages.
+        if not _luhn_valid(value):
+            raise ValidationError(_("This IMEI's check digit is wrong; please read it again."), code="imei")
+        return value
     compact = stdnum_imei.compact(value or "")
     if len(compact) != 15 or not compact.isdigit():
         raise ValidationError(_("An IMEI has 15 digits."), code="imei")

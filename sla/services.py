@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from core.sql import is_postgres, rows_insert_json
+from core.sql import instance_new, is_postgres, rows_insert_json
 from tickets.models import Ticket
 
 from .choices import STEP_ORDER, ClockEvent, ClockState, Step
@@ -250,26 +250,6 @@ def _load(ticket: Ticket) -> list[SlaClock]:
     return list(SlaClock.objects.select_for_update().filter(ticket_id=ticket.pk).order_by("id"))
 
 
-# A new clock is built through Model.__init__'s positional path (a fetched row's): its keyword path asks each of the
-# 22 fields for its default, ~120 Python calls a clock, five clocks a ticket create (issue 16).
-_CLOCK_ORDER = {f.attname: i for i, f in enumerate(SlaClock._meta.concrete_fields)}
-_CLOCK_DEFAULTS = tuple(f.get_default() for f in SlaClock._meta.concrete_fields)
-_CLOCK_CALLABLE_DEFAULTS = [(i, f) for i, f in enumerate(SlaClock._meta.concrete_fields)
-                            if f.has_default() and callable(f.default)]
-
-
-def _clock_new(ticket: Ticket, **values) -> SlaClock:
-    """SlaClock(ticket=ticket, **values): `values` by attname (policy_id, target_id, step…)."""
-    row = list(_CLOCK_DEFAULTS)
-    for i, field in _CLOCK_CALLABLE_DEFAULTS:  # none today; a mutable default must not be shared
-        row[i] = field.get_default()
-    for name, value in values.items():
-        row[_CLOCK_ORDER[name]] = value
-    clock = SlaClock(*row)
-    clock.ticket = ticket
-    return clock
-
-
 def _registration_work(*, ticket: Ticket, at: datetime) -> _Work | None:
     snapshot = snapshot_get()
     policy = policy_for_ticket(snapshot, ticket)
@@ -277,7 +257,9 @@ def _registration_work(*, ticket: Ticket, at: datetime) -> _Work | None:
         return None
     work = _Work(ticket=ticket, snapshot=snapshot, clocks=[], at=at)
     for target in sorted(policy.targets, key=lambda t: STEP_ORDER[t.step]):
-        clock = _clock_new(ticket, policy_id=policy.id, target_id=target.id, step=target.step)
+        # Positional construction (core.sql.instance_new): five clocks a ticket create.
+        clock = instance_new(SlaClock, {"ticket": ticket}, policy_id=policy.id, target_id=target.id,
+                             step=target.step)
         work.new.append(clock)
         if target.start_event == ClockEvent.REGISTERED:
             work.start(clock)

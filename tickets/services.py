@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.roles import Role, user_has_role
-from core.sql import row_insert
+from core.sql import instance_new, row_insert
 
 from . import hooks
 from .choices import Channel, Priority, Status
@@ -72,7 +72,7 @@ def device_get_or_create(
                 if set(fields) & set(SEARCHED_DEVICE_FIELDS):  # its earlier tickets are found by the new model too
                     search_text_refresh(Ticket.objects.filter(device=device))
             return device
-    device = Device(customer=customer, **data)
+    device = instance_new(Device, {"customer": customer}, **data)  # Device(customer=…, **data), positionally
     row_insert(device)  # Device.objects.create without the ORM's compiler (core/sql.py)
     return device
 

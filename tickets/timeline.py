@@ -47,7 +47,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.sql import json_dumps, json_row
+from core.sql import instance_new, json_dumps, json_row
 
 from .models import Ticket, TicketEvent
 from .numbering import NUMBER_CTE_SQL, ticket_number_format, ticket_number_next_value
@@ -106,11 +106,17 @@ def timeline_touch(*, ticket: Ticket, at: datetime | None = None) -> None:
             raise Ticket.DoesNotExist(f"ticket {ticket.pk} is gone")
 
 
+_RELATIONS = frozenset(f.name for f in Ticket._meta.concrete_fields if f.is_relation)  # given as instances
+
+
 def timeline_new(*, actor, at: datetime, **columns: Any) -> Ticket:
     """The unsaved ticket timeline_open inserts (created by `actor`, created = updated = status changed `at`,
     version 1): ticket_create shows it to the `creating` hooks, then opens this same instance."""
     _check_values(columns)
-    return Ticket(created_by=actor, created_at=at, updated_at=at, status_changed_at=at, version=1, **columns)
+    related, values = {"created_by": actor}, {"created_at": at, "updated_at": at, "status_changed_at": at, "version": 1}
+    for name, value in columns.items():
+        (related if name in _RELATIONS else values)[name] = value
+    return instance_new(Ticket, related, **values)  # Ticket(**…) without its keyword path (core.sql)
 
 
 def timeline_open(*, actor, at: datetime | None = None, action: str = "register", number_day: date | None = None,
@@ -169,7 +175,7 @@ _OPEN_SQL = _open_sql()
 
 def _open_numbered(ticket: Ticket, *, actor, at: datetime, action: str, day: date) -> Ticket:
     ticket.number = ticket_number_format(day, 0)[:-4]
-    event = TicketEvent(actor=actor, action=action, to_status=ticket.status, at=at)
+    event = instance_new(TicketEvent, {"actor": actor}, action=action, to_status=ticket.status, at=at)
     rows = json_dumps(json_row(ticket, _TICKET_FIELDS)), json_dumps(json_row(event, _EVENT_FIELDS))
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(_OPEN_SQL, [day, *rows])

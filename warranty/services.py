@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.roles import Role, user_has_role
-from core.sql import row_insert
+from core.sql import instance_new, row_insert
 from tickets.models import Ticket
 from tickets.timeline import timeline_record
 
@@ -58,8 +58,8 @@ def warranty_decision_record(*, ticket: Ticket, intake: Mapping[str, Any] | None
     except ValueError:
         logger.warning("ticket %s: no 三包 decision for these facts", ticket.number, exc_info=True)
         return None
-    recorded = WarrantyDecision(
-        ticket=ticket, policy_id=current.pk, facts=facts_as_json(facts), fault=facts.fault,
+    recorded = instance_new(  # WarrantyDecision(ticket=ticket, …) through the positional path (core/sql.py)
+        WarrantyDecision, {"ticket": ticket}, policy_id=current.pk, facts=facts_as_json(facts), fault=facts.fault,
         component=facts.component, decided_at=at, **decision_as_json(decision))
     row_insert(recorded)  # WarrantyDecision.objects.create without the ORM's compiler (core/sql.py)
     # The policy as the snapshot knows it (other fields deferred: read on access), so the create API's answer
