@@ -6,8 +6,8 @@
 Fills (COPY) N minimal open tickets, each with three clocks — one running (next_check_at set: 1 % in
 the past, the rest spread over the next day), one met and one pending (next_check_at NULL, outside
 the partial index) — then times:
-- the sweep that handles every due clock (sla.enforcement.sla_sweep_run: batches of 500, events
-  written, clocks moved on; the broker knock is counted, not sent, so the figure is the database's),
+- the sweep that handles every due clock (sla.enforcement.sla_sweep_run: batches of SLA_SWEEP_BATCH, each one
+  statement, sla/sweep_sql.py; the broker knock is counted, not sent, so the figure is the database's),
 - notifying the events it recorded (claim, in-app notification, e-mail outbox row),
 - an idle sweep (nothing due), p50 over repeated runs,
 and prints EXPLAIN (ANALYZE, BUFFERS) of the claim query, idle and busy: it must be an index scan on
@@ -183,12 +183,11 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from servicedesk.celery import freeze_startup_objects
     from sla import tasks
     from sla.enforcement import sla_events_notify, sla_sweep, sla_sweep_run
     from sla.models import Notification, SlaEvent, SlaPolicy, SlaTarget, WorkingCalendar
     from tickets.models import Customer
-
-    from servicedesk.celery import freeze_startup_objects
 
     knocked = []
     tasks.sla_events_notify_task.delay = lambda ids: knocked.append(len(ids))  # count, do not send
