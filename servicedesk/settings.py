@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Pages: Content-Security-Policy (CONTENT_SECURITY_POLICY below), no-store and Permissions-Policy.
-    "csp.middleware.CSPMiddleware",
+    "core.security.CSPMiddleware",  # django-csp's, its common header built once (core/security.py)
     "core.security.SecurityHeadersMiddleware",
     # A view that meets PostgreSQL or Redis away answers 503 + Retry-After, not 500 (core/outage.py).
     "core.outage.OutageMiddleware",

@@ -74,6 +74,43 @@ def test_an_attachment_keeps_its_own_sandbox_policy():
     assert out["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
+def _csp_response(kind):
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    def view(request):
+        if kind == "nonce":
+            return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+        response = HttpResponse("page")
+        if kind == "own header":
+            response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        return response
+
+    if kind == "update":
+        view = csp_update({"style-src": ["'self'", "'unsafe-inline'"]})(view)
+    if kind == "exempt":
+        view = csp_exempt()(view)
+    return view
+
+
+@pytest.mark.parametrize("kind", ["plain", "own header", "update", "exempt", "nonce"])
+def test_our_csp_middleware_sets_what_django_csp_sets(kind, settings):
+    """core.security.CSPMiddleware keeps the common header built once: the same headers as django-csp's own."""
+    from csp.middleware import CSPMiddleware as LibraryCSPMiddleware
+    from django.test import RequestFactory
+
+    from core.security import CSPMiddleware
+
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    answers = []
+    for middleware in (LibraryCSPMiddleware, CSPMiddleware, CSPMiddleware):  # ours twice: built, then kept
+        request = RequestFactory().get("/tickets/")
+        response = middleware(lambda request: _csp_response(kind)(request))(request)
+        answers.append((response.get("Content-Security-Policy"), response.get("Content-Security-Policy-Report-Only")))
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0][0] or kind == "exempt"
+
+
 def template_files():
     return sorted(p for p in TEMPLATES.rglob("*.html"))
 
