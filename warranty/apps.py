@@ -29,7 +29,7 @@ class WarrantyConfig(AppConfig):
             api_field=effects.intake_api_field, api_errors=effects.intake_api_errors,
             template="warranty/_intake.html"))
         hooks.rows("warranty", hooks.Rows(output_key="warranty", output_field=effects.summary_output_field,
-                                          represent=effects.summary_represent, prefetch=effects.summaries_prefetch))
+                                          represent=effects.summary_represent, load=effects.summaries_load))
         hooks.panel("warranty", "warranty/_detail_panel.html", panel_context)
         # The panel names the policy (cached pages, core/stamps.py); decisions move the ticket's version.
         from core.stamps import change_stamp_watch
