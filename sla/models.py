@@ -322,9 +322,12 @@ class Notification(models.Model):
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True,
                                related_name="+", db_constraint=False, verbose_name=_("ticket"))
     # No index of its own: the partial unique (event, user) covers every lookup by event (event_id = x implies
-    # event_id IS NOT NULL).
+    # event_id IS NOT NULL). No database constraint either, for the reason ticket has none: the notifier writes a
+    # notice only for an event its transaction has just claimed (and so holds); the commit-time check key-share
+    # locked each of them again, 0.17-0.25 s of a 10,000-event run against 0.04-0.07 s without (bench/SLA.md).
+    # Django still cascades an event's deletion.
     event = models.ForeignKey(SlaEvent, on_delete=models.CASCADE, null=True, blank=True, db_index=False,
-                              related_name="notifications", verbose_name=_("SLA event"))
+                              db_constraint=False, related_name="notifications", verbose_name=_("SLA event"))
     step = models.CharField(_("step"), max_length=20, choices=Step.choices, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=SlaEventKind.choices, blank=True)
     text = models.CharField(_("text"), max_length=300)

@@ -204,3 +204,18 @@ def test_a_notice_names_the_due_minute_in_beijing_time_and_goes_with_its_ticket(
     assert notice.ticket_id == ticket.pk and "2026-03-02 10:30" in notice.text
     ticket.delete()
     assert not Notification.objects.exists() and not SlaEvent.objects.exists()
+
+
+def test_a_clocks_events_and_their_notices_go_with_the_clock(create_ticket, people):
+    # SlaEvent.clock and Notification.event have no database constraint (sla.0009, 0010): Django's cascade is what
+    # removes them. The ticket stays, so its own cascade to the notices plays no part here.
+    with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False) as t:
+        ticket = create_ticket()
+        t.move_to(at(2026, 3, 2, 10, 31))
+        sla_sweep(now=timezone.now())
+        sla_events_notify(event_ids=list(SlaEvent.objects.values_list("pk", flat=True)))
+    clock = preprocess_clock(ticket)
+    assert Notification.objects.filter(event__clock=clock).exists()
+    clock.delete()
+    assert not SlaEvent.objects.filter(clock_id=clock.pk).exists()
+    assert not Notification.objects.filter(ticket=ticket, step="preprocess").exists()
