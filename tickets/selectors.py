@@ -35,7 +35,8 @@ LIST_JOINED = ("customer", "device")
 
 def with_list_related(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """LIST_RELATED for many rows: customer and device joined, other apps' prefetches through tickets.hooks
-    (warranty: the 三包 summary); the engineer, partner and survivor come with load_list_people()."""
+    (none today: warranty's 三包 summary and sla's clocks are `load` hooks); the engineer, partner and survivor
+    come with load_list_people()."""
     qs = qs.select_related(*LIST_JOINED)
     for rows in hooks.row_extensions():
         if rows.prefetch is not None:

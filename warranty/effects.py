@@ -54,6 +54,7 @@ SUMMARY_FIELDS = ("ticket_id", "remedies", "override_remedies", "overridden_at",
 
 
 def summaries_prefetch(qs: QuerySet) -> QuerySet:
+    # The ORM's way to what summaries_load attaches (tests/tickets/test_api_rows.py compares the two).
     # A list shows the decision's outcome and its policy's name, not the facts it was computed from nor the
     # policy's rules (JSON decoded 25 times over per page).
     decisions = WarrantyDecision.objects.select_related("policy").only(*SUMMARY_FIELDS)
