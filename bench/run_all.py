@@ -28,7 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PEER = ROOT.parent / "shared" / "peer"
+# PEER_DIR: where ../shared/peer is when the bench runs from another checkout (a `git worktree` of the commit to
+# measure, so that edits in the working tree cannot change the code under measurement halfway through).
+PEER = Path(os.environ.get("PEER_DIR") or ROOT.parent / "shared" / "peer")
 PY = os.environ.get("PY") or str(ROOT / ".venv" / "bin" / "python")
 PG = "postgres://servicedesk:servicedesk@127.0.0.1:5432/"
 # Production settings, as bench/_common.py sets them for the scripts (manage.py migrate needs them too).
