@@ -32,6 +32,7 @@ DEMO_ORDER: tuple[str, ...] = (
     "partners.tickets",      # the courier's own cases over the API channel
     "fieldservice",          # on-site visits on open air-conditioner tickets
     "callbacks",             # recorded callback outcomes, an unreachable customer, a complaint, periodic calls
+    "refunds",               # the older returns' refunds paid (confirmed tickets close as refunded), newer ones owed
 )
 
 DEMO_PASSWORD = "demo-2026"

@@ -27,3 +27,8 @@ class RefundsConfig(AppConfig):
         from .selectors import refund_facts
 
         hooks.customer_facts("refunds", refund_facts)  # refund state and amount on the customer's progress page
+        from core.demo import demo_step_register
+
+        from .demo import demo_refunds
+
+        demo_step_register("refunds", demo_refunds)

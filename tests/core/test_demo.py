@@ -12,6 +12,7 @@ import phonenumbers
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 from stdnum import imei as stdnum_imei
 
@@ -102,6 +103,10 @@ def test_tickets_are_walked_through_every_step(loaded):
     assert Callback.objects.filter(state="unreachable").count() == 1
     assert Ticket.objects.filter(kind=Kind.COMPLAINT).count() >= 3
     assert Refund.objects.filter(amount__gt=0).count() >= 2  # the price of the product returned
+    # The older refunds paid at their time (after the acceptance, by the desk), the newest still owed.
+    paid = Refund.objects.filter(state="paid")
+    assert paid.exists() and Refund.objects.filter(state="pending").exists()
+    assert not paid.exclude(paid_at__gt=F("accepted_at")).exists()
     # Old open tickets have breached their clocks; the newest are still on time.
     now = timezone.now()
     open_tickets = Ticket.objects.filter(status__in=OPEN_STATUSES, next_due_at__isnull=False)
