@@ -91,3 +91,23 @@ def intake_payload(**overrides) -> dict:
         else:
             body[key] = value
     return body
+
+
+def decided_pair(*, reception, manager, engineer, fault_description: str = "开机黑屏") -> tuple[Ticket, Ticket]:
+    """Two tickets about one phone bought five days ago, registered through the service: one walked to dispatched
+    (its 三包 decision as the engine made it), one whose decision a manager overrode — the row shapes the API's
+    output tests compare."""
+    from tickets.services import ticket_create, ticket_dispatch, ticket_preprocess
+    from warranty.services import warranty_decision_override
+
+    bought = timezone.localdate() - timedelta(days=5)
+    body = intake_payload(device={"category": "phone", "imei": "490154203237518", "invoice_number": "INV-1"})
+    body["device"] |= {"purchase_date": bought, "invoice_date": bought}
+    walked = ticket_create(created_by=reception, customer=body["customer"], device=body["device"], kind="repair",
+                           fault_description=fault_description, extras={"warranty": {"fault": "performance"}})
+    ticket_preprocess(ticket=walked, actor=reception, note="远程指导无效")
+    ticket_dispatch(ticket=walked, actor=reception, engineer=engineer)
+    overridden = ticket_create(created_by=reception, customer=body["customer"], device=body["device"],
+                               kind="repair", fault_description="屏幕碎裂", extras={"warranty": {"fault": "water"}})
+    warranty_decision_override(ticket=overridden, actor=manager, remedies=["exchange:free"], reason="客户长期合作")
+    return walked, overridden

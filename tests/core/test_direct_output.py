@@ -2,7 +2,6 @@
 declared fields are the OpenAPI schema. DRF's generic path over those same fields must give the same JSON:
 a field added to one and not the other fails here."""
 import json
-from datetime import timedelta
 
 import pytest
 from django.test import override_settings
@@ -10,29 +9,19 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from core.representation import DirectOutput
-from tests.factories import TicketFactory, intake_payload
+from tests.factories import TicketFactory, decided_pair
 from tests.partners.conftest import make_partner
 from tickets import selectors
 from tickets.api.serializers import TicketOutput
 from tickets.models import Ticket
-from tickets.services import ticket_create, ticket_dispatch, ticket_preprocess
-from warranty.services import warranty_decision_override
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def tickets(reception, manager, engineer):
-    bought = timezone.localdate() - timedelta(days=5)
-    body = intake_payload(device={"category": "phone", "imei": "490154203237518", "invoice_number": "INV-1"})
-    body["device"] |= {"purchase_date": bought, "invoice_date": bought}
-    walked = ticket_create(created_by=reception, customer=body["customer"], device=body["device"], kind="repair",
-                           fault_description="<b>开机黑屏</b>", extras={"warranty": {"fault": "performance"}})
-    ticket_preprocess(ticket=walked, actor=reception, note="远程指导无效")
-    ticket_dispatch(ticket=walked, actor=reception, engineer=engineer)
-    overridden = ticket_create(created_by=reception, customer=body["customer"], device=body["device"],
-                               kind="repair", fault_description="屏幕碎裂", extras={"warranty": {"fault": "water"}})
-    warranty_decision_override(ticket=overridden, actor=manager, remedies=["exchange:free"], reason="客户长期合作")
+    walked, overridden = decided_pair(reception=reception, manager=manager, engineer=engineer,
+                                      fault_description="<b>开机黑屏</b>")
     bare = TicketFactory(device=None, partner=make_partner("courier-x"))
     return [walked.pk, overridden.pk, bare.pk]
 

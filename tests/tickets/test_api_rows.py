@@ -2,42 +2,30 @@
 engineers / partners / survivors, the 三包 decisions, the SLA clocks. Their JSON must be the JSON of the ORM's own
 loading of the same tickets (select_related, prefetch_related), in every shape a row takes."""
 import json
-from datetime import timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
 from django.db import connection
 from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from django.utils.translation import override
 
 from core.compiled import IdsQuery, IdsValues
 from sla.models import SlaClock
-from tests.factories import TicketFactory, intake_payload
+from tests.factories import TicketFactory, decided_pair
 from tests.partners.conftest import make_partner
 from tickets import selectors
 from tickets.api.serializers import TicketOutput
 from tickets.models import Ticket
-from tickets.services import ticket_create, ticket_dispatch, ticket_preprocess
 from warranty.effects import summaries_prefetch
-from warranty.services import warranty_decision_override
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def tickets(reception, manager, engineer):
-    bought = timezone.localdate() - timedelta(days=5)
-    body = intake_payload(device={"category": "phone", "imei": "490154203237518", "invoice_number": "INV-1"})
-    body["device"] |= {"purchase_date": bought, "invoice_date": bought}
-    walked = ticket_create(created_by=reception, customer=body["customer"], device=body["device"], kind="repair",
-                           fault_description="开机黑屏", extras={"warranty": {"fault": "performance"}})
-    ticket_preprocess(ticket=walked, actor=reception, note="远程指导无效")
-    ticket_dispatch(ticket=walked, actor=reception, engineer=engineer)
-    overridden = ticket_create(created_by=reception, customer=body["customer"], device=body["device"],
-                               kind="repair", fault_description="屏幕碎裂", extras={"warranty": {"fault": "water"}})
-    warranty_decision_override(ticket=overridden, actor=manager, remedies=["exchange:free"], reason="客户长期合作")
+    walked, overridden = decided_pair(reception=reception, manager=manager, engineer=engineer,
+                                      fault_description="开机黑屏")
     partnered = TicketFactory(device=None, partner=make_partner("courier-x"), contact_name="王五",
                               contact_phone="13900139000")
     merged = TicketFactory(device=None)
