@@ -31,6 +31,16 @@ def _fresh_page_cache(monkeypatch, request):
     monkeypatch.setattr("core.pagecache.KEY_SALT", f"{_RUN}:{request.node.nodeid}")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_partner_key_generation(worker_id):
+    """The partner-key generation token lives in the shared Redis (partners/authentication.py): every key, user or
+    group write bumps it. Each test process gets its own, so another xdist worker's writes do not make this one
+    verify its keys again mid-test (the create's query budget then saw two reads more)."""
+    from partners import authentication
+
+    authentication.GENERATION_KEY = f"partners:api-keys:generation:{_RUN}:{worker_id}"
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in the default language (zh-hans). Test-client requests run in the test's thread and

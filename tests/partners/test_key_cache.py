@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from partners.authentication import GENERATION_KEY
+from partners import authentication
 from partners.models import PartnerApiKey
 
 LIST = "/api/v1/tickets/"
@@ -40,7 +40,7 @@ def test_a_revocation_by_another_process_is_seen_on_the_next_request(key_a, api_
 
     assert api_a.get(LIST).status_code == 200
     PartnerApiKey.objects.filter(pk=key_a[0].pk).update(revoked_at=timezone.now())  # no signal here
-    cache.set(GENERATION_KEY, "bumped by another process", timeout=None)
+    cache.set(authentication.GENERATION_KEY, "bumped by another process", timeout=None)
     assert api_a.get(LIST).status_code == 401
 
 
