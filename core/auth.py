@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .ratelimit import client_ip
 from .roles import Role, user_roles, user_roles_preload
+from .sql import prepared_cursor
 
 
 def is_partner_account(user) -> bool:
@@ -69,7 +70,7 @@ def _user_rows(User, names, user_id) -> list[tuple]:
     low, high = connection.ops.integer_field_range(pk.get_internal_type())
     if not (low is None or low <= value) or not (high is None or value <= high):
         return []  # no such row (the ORM answers an out-of-range id with an empty result too)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection
         cursor.execute(sql, [value])
         return cursor.fetchall()
 

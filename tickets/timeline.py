@@ -47,7 +47,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.sql import instance_new, json_dumps, json_row
+from core.sql import instance_new, json_dumps, json_row, prepared_cursor
 
 from .models import Ticket, TicketEvent
 from .numbering import NUMBER_CTE_SQL, ticket_number_format, ticket_number_next_value
@@ -177,7 +177,7 @@ def _open_numbered(ticket: Ticket, *, actor, at: datetime, action: str, day: dat
     ticket.number = ticket_number_format(day, 0)[:-4]
     event = instance_new(TicketEvent, {"actor": actor}, action=action, to_status=ticket.status, at=at)
     rows = json_dumps(json_row(ticket, _TICKET_FIELDS)), json_dumps(json_row(event, _EVENT_FIELDS))
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), prepared_cursor() as cursor:
         cursor.execute(_OPEN_SQL, [day, *rows])
         ticket.pk, ticket.number, ticket.search_text = cursor.fetchone()
     ticket._state.adding, ticket._state.db = False, connection.alias

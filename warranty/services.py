@@ -49,8 +49,10 @@ def warranty_decision_record(*, ticket: Ticket, intake: Mapping[str, Any] | None
         return None
     fault = intake.get("fault") or DEFAULT_FAULT
     data = {field: getattr(device, field) for field in DEVICE_FACT_FIELDS}
-    history = device_prior_tickets(imei=device.imei, serial=device.serial, category=device.category,
-                                   exclude_ticket_id=ticket.pk)
+    # A device registered with no earlier row of the same item (tickets/caller.py says so as it inserts it) has no
+    # earlier tickets: nothing to read.
+    history = [] if getattr(device, "first_seen", False) else device_prior_tickets(
+        imei=device.imei, serial=device.serial, category=device.category, exclude_ticket_id=ticket.pk)
     try:
         facts = facts_from_intake(device=data, fault=fault, documents_altered=intake.get("documents_altered", False),
                                   report_date=timezone.localdate(at), history=history)
