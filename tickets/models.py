@@ -81,13 +81,18 @@ def _choice_display(field: str, choices: type[models.TextChoices]):
 
 class Ticket(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("customer"))
+    # db_index=False on customer, device, partner and engineer: each leads a composite index of Meta.indexes
+    # (ticket_customer_created, ticket_device_created, ticket_partner_updated, ticket_engineer_created), which
+    # serves every lookup by it; a second btree of its own was one more index write per ticket created (issue 16).
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("customer"),
+                                 db_index=False)
     device = models.ForeignKey(
-        Device, on_delete=models.PROTECT, related_name="tickets", null=True, blank=True, verbose_name=_("device")
+        Device, on_delete=models.PROTECT, related_name="tickets", null=True, blank=True, verbose_name=_("device"),
+        db_index=False,
     )
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.PROTECT, related_name="tickets", null=True, blank=True,
-        verbose_name=_("partner"),
+        verbose_name=_("partner"), db_index=False,
     )
     # The partner's own id for the case (its order or waybill number), so its system can match ours.
     partner_reference = models.CharField(_("partner reference"), max_length=64, blank=True)
@@ -105,7 +110,7 @@ class Ticket(models.Model):
                                      help_text=_("Stored as E.164, e.g. +8613800138000."))
     engineer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_tickets",
-        null=True, blank=True, verbose_name=_("engineer"),
+        null=True, blank=True, verbose_name=_("engineer"), db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
@@ -199,7 +204,9 @@ class Ticket(models.Model):
 class TicketEvent(models.Model):
     """Append-only timeline: who did what, when (to the minute), from which status to which."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket"))
+    # No index of its own: ticket_event_timeline (ticket, at, id) leads with it.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket"),
+                               db_index=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("by"),

@@ -37,6 +37,9 @@ def fresh_sla_snapshot():
 def _intake(kind: str, channel: str, category: str = "phone", value: Decimal | None = None) -> dict:
     body = intake_payload()
     body["device"]["category"] = category
+    if category != "phone":  # another item: an appliance has a serial, not the phone's IMEI (one caller, two devices)
+        body["device"].pop("imei")
+        body["device"]["serial"] = f"SN-{category}"
     body["device"]["purchase_date"] = body["device"]["invoice_date"] = (DAY - timedelta(days=3)).date()
     if value is not None:
         body["device"]["value"] = value
