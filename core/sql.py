@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -54,9 +55,10 @@ def prepared_cursor():
     binds on the client, and Django turns psycopg's automatic preparing off — was most of their server time
     (0.5–0.8 ms of planning against ~0.1 ms of running for a one-row read; issue 16). The statement must be valid
     with typed parameters ($1…): a parameter's type comes from its Python value or from an explicit cast.
-    Elsewhere than PostgreSQL: connection.cursor(). Not for statements whose text varies (each text is a plan
-    kept by psycopg, at most `prepared_max` per connection). A pooler in transaction mode would need this off."""
-    if not is_postgres():
+    Elsewhere than PostgreSQL, or with settings.PREPARED_STATEMENTS off (a pooler in transaction mode):
+    connection.cursor(). Not for statements whose text varies (each text is a plan kept by psycopg, at most
+    `prepared_max` per connection)."""
+    if not is_postgres() or not settings.PREPARED_STATEMENTS:
         with connection.cursor() as cursor:
             yield cursor
         return

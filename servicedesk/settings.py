@@ -134,6 +134,10 @@ LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", default=8)
 # every change that shows (the tickets' token and version, SLA events, the bell, the change stamps of users, groups,
 # templates and policies — core/stamps.py — the release and the minute), so a served page is what a render shows.
 PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
+# The ticket create's few hand-written statements are prepared once per database connection (core.sql.
+# prepared_cursor). PREPARED_STATEMENTS=0 sends them unprepared — needed behind a pooler in transaction mode
+# (PgBouncer's default), where the next transaction may run on a server connection that never prepared them.
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", default=True)
 
 # Log-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name, or from one
 # address, both are refused — the right password too — for AXES_COOLOFF_MINUTES. Admin → Axes lists

@@ -53,9 +53,9 @@ _STATEMENTS: dict[str, str] = {}
 
 
 def caller_register(*, customer_upsert: str, name: str, phone: str, email: str, name_policy: str, now: datetime,
-                    device: Mapping[str, Any]) -> tuple[Customer, bool, Device | None, int | None]:
-    """PostgreSQL only; `device` has a category. Returns (customer, customer is new, the new device or None,
-    the id of the customer's own device with this IMEI / serial when one exists — then nothing was inserted)."""
+                    device: Mapping[str, Any]) -> tuple[Customer, Device | None, int | None]:
+    """PostgreSQL only; `device` has a category. Returns (customer, the new device or None, the id of the
+    customer's own device with this IMEI / serial when one exists — then no device was inserted)."""
     ident = "imei" if device.get("imei") else "serial" if device.get("serial") else ""
     sql = _STATEMENTS.get(ident)
     if sql is None:
@@ -77,8 +77,8 @@ def caller_register(*, customer_upsert: str, name: str, phone: str, email: str, 
     customer = Customer(pk=pk, name=name, phone=phone, email=email, address=address, created_at=created_at)
     customer._state.adding, customer._state.db = False, connection.alias
     if known_id is not None:
-        return customer, False, None, known_id
+        return customer, None, known_id
     new_device.customer = customer
     new_device.pk, new_device._state.adding, new_device._state.db = device_id, False, connection.alias
     new_device.first_seen = not seen  # no earlier row of this item: it has no earlier tickets
-    return customer, created_at == now, new_device, None
+    return customer, new_device, None

@@ -88,7 +88,7 @@ def _caller_and_device(*, customer: Mapping[str, Any], device: Mapping[str, Any]
     (tickets/caller.py); elsewhere the reference path of two."""
     name_policy = customer.get("name_policy") or NamePolicy.TICKET_ONLY
     if device.get("category") and is_postgres():
-        owner, _new, device_row, known_id = caller_register(
+        owner, device_row, known_id = caller_register(
             customer_upsert=_CUSTOMER_UPSERT, name=customer["name"], phone=customer["phone"],
             email=customer.get("email", ""), name_policy=name_policy, now=timezone.now(), device=device)
         if known_id is not None:

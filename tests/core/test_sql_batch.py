@@ -104,3 +104,20 @@ def test_a_prepared_statement_survives_a_rolled_back_transaction_and_a_new_conne
     with prepared_cursor() as cursor:
         cursor.execute(SQL, ["+8613800138000", "x"])
         assert cursor.fetchone()[0] == 1
+
+
+@postgres_only
+def test_with_prepared_statements_off_nothing_is_prepared_and_a_create_still_answers(settings, reception):
+    """PREPARED_STATEMENTS=0, for a pooler in transaction mode: the same statements, sent unprepared."""
+    from tests.factories import intake_payload
+    from tickets.services import ticket_create
+
+    settings.PREPARED_STATEMENTS = False
+    before = _prepared_names()
+    body = intake_payload()
+    ticket = ticket_create(created_by=reception, customer=body["customer"], device=None, kind="repair",
+                           fault_description="开机黑屏")
+    with prepared_cursor() as cursor:
+        cursor.execute(SQL, [ticket.customer.phone, ""])
+        assert cursor.fetchone()[0] == 1
+    assert _prepared_names() == before
