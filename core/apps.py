@@ -12,8 +12,11 @@ class CoreConfig(AppConfig):
         from .groups import sync_role_groups
         from .live import live_source_register
         from .stamps import stamps_parts, watch_auth_models
+        from .usercache import watch_session_user_writes
 
         post_migrate.connect(sync_role_groups, dispatch_uid="core.sync_role_groups")
         # What the cached pages show beside the tickets: users, groups, admin edits (core/stamps.py).
         live_source_register("stamps", stamps_parts)
         watch_auth_models()
+        # Session users remembered per process: every user or group write makes every process read again.
+        watch_session_user_writes()

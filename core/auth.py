@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from .ratelimit import client_ip
 from .roles import Role, user_roles, user_roles_preload
 from .sql import prepared_cursor
+from .usercache import session_user_rows
 
 
 def is_partner_account(user) -> bool:
@@ -34,8 +35,8 @@ class DeskBackend(ModelBackend):
         User = get_user_model()
         names = [f.attname for f in User._meta.concrete_fields]
         manager = User._default_manager
-        try:
-            rows = _user_rows(User, names, user_id)
+        try:  # remembered per process under a shared token (core/usercache.py): no query on most requests
+            rows = session_user_rows(user_id, lambda uid: _user_rows(User, names, uid))
         except (TypeError, ValueError):  # a session from another user model's key type
             return None
         if not rows:

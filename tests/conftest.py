@@ -29,6 +29,9 @@ def _fresh_page_cache(monkeypatch, request):
     """The page cache (on by default) keys pages by ids and counters that a rolled-back test database hands out
     again: each test gets its own keys, so no test is served a page another test stored."""
     monkeypatch.setattr("core.pagecache.KEY_SALT", f"{_RUN}:{request.node.nodeid}")
+    from core import usercache
+
+    usercache._rows.clear()  # remembered session users by id: a rolled-back database hands the ids out again
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -39,6 +42,9 @@ def _own_partner_key_generation(worker_id):
     from partners import authentication
 
     authentication.GENERATION_KEY = f"partners:api-keys:generation:{_RUN}:{worker_id}"
+    from core import usercache  # the session users' token likewise (core/usercache.py)
+
+    usercache.GENERATION_KEY = f"core:session-users:generation:{_RUN}:{worker_id}"
 
 
 @pytest.fixture(autouse=True)
