@@ -10,7 +10,9 @@ another process changed the configuration. Within one request the answer is read
 on one consistent configuration, and create no longer asks the same question five times. Outside a request
 (Celery, shell, tests calling services) every call still reads Redis. Within a request, the first token asked
 for brings the others this process has used with it (one MGET), so a request pays one round trip for all."""
+import logging
 import threading
+import uuid
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -38,6 +40,7 @@ class ReusedClientRedisCache(RedisCache):
         self._class = ReusedClientRedisCacheClient
 
 
+logger = logging.getLogger(__name__)
 _local = threading.local()
 _known: set[str] = set()  # the token keys asked for in this process
 
@@ -94,3 +97,24 @@ def _request_finished(**_kwargs) -> None:
 
 request_started.connect(_request_started, dispatch_uid="core.cache.request_started")
 request_finished.connect(_request_finished, dispatch_uid="core.cache.request_finished")
+
+
+# ---- generation tokens: what a per-process memory of database rows is valid under ----
+
+def generation_read(key: str, what: str) -> str | None:
+    """The shared generation token under `key` (partner keys, session users); None when Redis is away — then the
+    caller remembers nothing and reads the database every time, since no change could be announced to it."""
+    try:
+        return shared_token(key, uuid.uuid4().hex)
+    except Exception:  # Redis away
+        logger.warning("%s: shared cache unreachable, reading every one from the database", what, exc_info=True)
+        return None
+
+
+def generation_publish(key: str, what: str) -> None:
+    """A new token under `key`: every process reads its rows again on its next request (this one included)."""
+    shared_token_forget(key)
+    try:
+        cache.set(key, uuid.uuid4().hex, timeout=None)
+    except Exception:  # Redis away: other processes read no token either, so they remember nothing
+        logger.warning("%s: could not publish a new generation", what, exc_info=True)

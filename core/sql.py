@@ -8,6 +8,7 @@ default) keeps the placeholder lists, which it handles well at its sizes.
 """
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Sequence
@@ -25,15 +26,12 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-_PREPARED_CURSOR: list = []  # the cursor class, made on first use (psycopg is imported only on PostgreSQL)
-
-
 class _LoggedQuery:
     """What Django's query log (CaptureQueriesContext, DEBUG's connection.queries) reads of an execution:
     `cursor._query.query`, the statement as sent. A prepared one is sent as its name and typed parameters, so the
     text is made — with the parameters inlined, as Django's client-binding cursor logs them — only when read."""
 
-    __slots__ = ("_connection", "_sql", "_params")
+    __slots__ = ("_connection", "_params", "_sql")
 
     def __init__(self, raw_connection, sql, params):
         self._connection, self._sql, self._params = raw_connection, sql, params
@@ -43,6 +41,20 @@ class _LoggedQuery:
         from psycopg import ClientCursor
 
         return ClientCursor(self._connection).mogrify(self._sql, self._params).encode()
+
+
+@functools.cache
+def _preparing_cursor_class():
+    """Made on first use: psycopg is imported only on PostgreSQL."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            result = super().execute(query, params, prepare=True, binary=binary)
+            self._query = _LoggedQuery(self.connection, query, params)  # psycopg leaves none for a prepared one
+            return result
+
+    return PreparingCursor
 
 
 @contextmanager
@@ -62,16 +74,6 @@ def prepared_cursor():
         with connection.cursor() as cursor:
             yield cursor
         return
-    if not _PREPARED_CURSOR:
-        from django.db.backends.postgresql.base import ServerBindingCursor
-
-        class PreparingCursor(ServerBindingCursor):
-            def execute(self, query, params=None, *, prepare=None, binary=None):
-                result = super().execute(query, params, prepare=True, binary=binary)
-                self._query = _LoggedQuery(self.connection, query, params)  # psycopg leaves none for a prepared one
-                return result
-
-        _PREPARED_CURSOR.append(PreparingCursor)
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     raw = connection.connection
@@ -81,7 +83,7 @@ def prepared_cursor():
         # client-binding cursors never prepare whatever the threshold.
         raw.prepare_threshold = 2**31 - 1
     with connection.wrap_database_errors:
-        cursor = connection._prepare_cursor(_PREPARED_CURSOR[0](raw))
+        cursor = connection._prepare_cursor(_preparing_cursor_class()(raw))
     with cursor:
         yield cursor
 
@@ -201,6 +203,10 @@ def rows_insert_json(objs: Sequence, fields: Sequence) -> None:
     if pending is not None:  # inside inserts_batched: sent with the others before anything else reaches the server
         pending.append((objs, fields))
         return
+    _insert_now(objs, fields)
+
+
+def _insert_now(objs: Sequence, fields: Sequence) -> None:
     with prepared_cursor() as cursor:
         cursor.execute(_json_insert_sql(type(objs[0]), fields), [json_dumps([json_row(obj, fields) for obj in objs])])
         _set_pks(objs, [row[0] for row in cursor.fetchall()])
@@ -258,10 +264,7 @@ def rows_flush() -> None:
         return
     queued, pending[:] = list(pending), []
     if len(queued) == 1:
-        objs, fields = queued[0]
-        with prepared_cursor() as cursor:
-            cursor.execute(_json_insert_sql(type(objs[0]), fields), [json_dumps([json_row(o, fields) for o in objs])])
-            _set_pks(objs, [row[0] for row in cursor.fetchall()])
+        _insert_now(*queued[0])
         return
     ctes = ", ".join(f"i{n} AS ({_json_insert_sql(type(objs[0]), fields)})" for n, (objs, fields) in enumerate(queued))
     pk_arrays = ", ".join(f"ARRAY(SELECT * FROM i{n})" for n in range(len(queued)))

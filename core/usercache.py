@@ -17,18 +17,13 @@ the session's password hash (a changed password logs the old sessions out).
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.db import transaction
 
-from .cache import shared_token, shared_token_forget
-
-logger = logging.getLogger(__name__)
+from .cache import generation_publish, generation_read
 
 USER_CACHE_SECONDS = 30.0
 USER_CACHE_MAX = 1000  # users remembered per process; past it the memory starts afresh
@@ -38,18 +33,9 @@ _rows: dict[object, tuple[str, float, list[tuple]]] = {}  # user id → (generat
 _lock = threading.Lock()
 
 
-def _generation() -> str | None:
-    try:
-        return shared_token(GENERATION_KEY, uuid.uuid4().hex)
-    except Exception:  # noqa: BLE001 — no shared cache: remember nothing, read the database every time
-        logger.warning("session users: shared cache unreachable, reading every user from the database",
-                       exc_info=True)
-        return None
-
-
 def session_user_rows(user_id, read: Callable[[object], list[tuple]]) -> list[tuple]:
     """`read(user_id)`'s rows (the user's columns with one group name each), remembered under the token."""
-    generation = _generation()
+    generation = generation_read(GENERATION_KEY, "session users")
     if generation is not None:
         known = _rows.get(user_id)
         if known is not None and known[0] == generation and time.monotonic() < known[1]:
@@ -67,11 +53,7 @@ def session_users_invalidate(**_kwargs) -> None:
     """Forget every remembered user here and make every other process read its users again."""
     with _lock:
         _rows.clear()
-    shared_token_forget(GENERATION_KEY)
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # noqa: BLE001 — other processes read no token either, so they remember nothing
-        logger.warning("session users: could not publish a new generation", exc_info=True)
+    generation_publish(GENERATION_KEY, "session users")
 
 
 def session_users_invalidate_on_commit(**_kwargs) -> None:
@@ -79,21 +61,26 @@ def session_users_invalidate_on_commit(**_kwargs) -> None:
     transaction.on_commit(session_users_invalidate)
 
 
-def watch_session_user_writes() -> None:
-    """Signals, not service calls: the admin, the shell and every service write users and groups, and one
-    forgotten writer would keep a deactivated user signed in."""
+def account_writes_watch(callback: Callable[..., None], uid: str) -> None:
+    """Call `callback` on every write that can change who an account is or what it may do: a user saved (but for a
+    log-in's last_login), deleted, put in or out of a group; a group saved or deleted. Signals, not service calls:
+    the admin, the shell and every service write these rows, and one forgotten writer would keep a deactivated
+    account signed in. Also the partner keys' (partners/apps.py)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     def user_saved(update_fields=None, **_kwargs):
         if update_fields is None or set(update_fields) - {"last_login"}:  # a log-in changes no right
-            session_users_invalidate_on_commit()
+            callback()
 
     user_model = get_user_model()
-    post_save.connect(user_saved, sender=user_model, weak=False, dispatch_uid="session_users.save.user")
-    post_delete.connect(session_users_invalidate_on_commit, sender=user_model, dispatch_uid="session_users.del.user")
-    m2m_changed.connect(session_users_invalidate_on_commit, sender=user_model.groups.through,
-                        dispatch_uid="session_users.groups")
-    post_save.connect(session_users_invalidate_on_commit, sender=Group, dispatch_uid="session_users.save.group")
-    post_delete.connect(session_users_invalidate_on_commit, sender=Group, dispatch_uid="session_users.del.group")
+    post_save.connect(user_saved, sender=user_model, weak=False, dispatch_uid=f"{uid}.save.user")
+    post_delete.connect(callback, sender=user_model, dispatch_uid=f"{uid}.del.user")
+    m2m_changed.connect(callback, sender=user_model.groups.through, dispatch_uid=f"{uid}.groups")
+    post_save.connect(callback, sender=Group, dispatch_uid=f"{uid}.save.group")
+    post_delete.connect(callback, sender=Group, dispatch_uid=f"{uid}.del.group")
+
+
+def watch_session_user_writes() -> None:
+    account_writes_watch(session_users_invalidate_on_commit, "session_users")

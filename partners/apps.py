@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.usercache import account_writes_watch
+
 
 class PartnersConfig(AppConfig):
     name = "partners"
@@ -26,22 +28,12 @@ class PartnersConfig(AppConfig):
         """Verified keys are remembered (partners/authentication.py): every write that can shut a key out makes
         every process check again. Signals, not service calls: the admin, the shell and every service write
         these rows, and one forgotten writer would let a revoked key through."""
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import post_delete, post_save
 
         from .authentication import api_key_cache_invalidate_on_commit
         from .models import Partner, PartnerApiKey
 
-        def on_user_saved(update_fields=None, **kwargs):
-            if update_fields is None or set(update_fields) - {"last_login"}:  # a log-in changes no right
-                api_key_cache_invalidate_on_commit()
-
-        user_model = get_user_model()
-        for model in (PartnerApiKey, Partner, Group):
+        for model in (PartnerApiKey, Partner):
             post_save.connect(api_key_cache_invalidate_on_commit, sender=model, dispatch_uid=f"apikeys.save.{model}")
             post_delete.connect(api_key_cache_invalidate_on_commit, sender=model, dispatch_uid=f"apikeys.del.{model}")
-        post_save.connect(on_user_saved, sender=user_model, weak=False, dispatch_uid="apikeys.save.user")
-        post_delete.connect(api_key_cache_invalidate_on_commit, sender=user_model, dispatch_uid="apikeys.del.user")
-        m2m_changed.connect(api_key_cache_invalidate_on_commit, sender=user_model.groups.through,
-                            dispatch_uid="apikeys.roles")
+        account_writes_watch(api_key_cache_invalidate_on_commit, "apikeys")  # users and groups (the roles)

@@ -11,27 +11,26 @@ request (401). Only a verified key is remembered, never a refusal; when the shar
 is remembered (each request reads the database, as before). A write that bypasses the signals (a QuerySet
 .update() or raw SQL behind the admin's back) is seen within KEY_CACHE_SECONDS."""
 import copy
-import logging
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from django.core.cache import cache
-from django.db import transaction
-from rest_framework.authentication import BaseAuthentication, TokenAuthentication, get_authorization_header
+from rest_framework.authentication import (
+    BaseAuthentication,
+    TokenAuthentication,
+    get_authorization_header,
+)
 
-from core.cache import shared_token, shared_token_forget
+from core.cache import generation_publish, generation_read
 from core.roles import Role, user_roles
 
 from .accounts import is_dedicated_partner_account
 from .keys import key_hash, key_matches, key_prefix
-
-logger = logging.getLogger(__name__)
 
 API_KEY_HEADER = "HTTP_X_API_KEY"
 LAST_USED_PRECISION = timedelta(minutes=1)  # at most one write per key and minute
@@ -64,22 +63,14 @@ _lock = threading.Lock()
 
 
 def _generation() -> str | None:
-    try:
-        return shared_token(GENERATION_KEY, uuid.uuid4().hex)
-    except Exception:  # noqa: BLE001 — no shared cache: remember nothing, read the database every time
-        logger.warning("partner API keys: shared cache unreachable, checking every key in the database", exc_info=True)
-        return None
+    return generation_read(GENERATION_KEY, "partner API keys")
 
 
 def api_key_cache_invalidate(**_kwargs) -> None:
     """Forget every remembered key here and make every other process check its keys again."""
     with _lock:
         _verified.clear()
-    shared_token_forget(GENERATION_KEY)
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # noqa: BLE001 — other processes read no token either, so they remember nothing
-        logger.warning("partner API keys: could not publish a new generation", exc_info=True)
+    generation_publish(GENERATION_KEY, "partner API keys")
 
 
 def api_key_cache_invalidate_on_commit(**_kwargs) -> None:

@@ -22,6 +22,18 @@ from core.sql import instance_new, json_dumps, json_row, prepared_cursor
 from .customers import NamePolicy
 from .models import Customer, Device
 
+_CUSTOMER_TABLE = Customer._meta.db_table
+# One statement for new and returning callers alike (the phone identifies the customer): a new caller is
+# stored with the typed name; a known one keeps the stored name unless reception chose "update this
+# customer's name from now on" (tickets/customers.py NamePolicy) — the ticket keeps the typed name as its
+# own contact either way. An empty e-mail keeps the stored one. Works on PostgreSQL and SQLite.
+CUSTOMER_UPSERT = (
+    f"INSERT INTO {_CUSTOMER_TABLE} (name, phone, email, address, created_at) VALUES (%s, %s, %s, '', %s) "
+    f"ON CONFLICT (phone) DO UPDATE SET name = CASE WHEN %s THEN EXCLUDED.name ELSE {_CUSTOMER_TABLE}.name END, "
+    f"email = CASE WHEN EXCLUDED.email <> '' THEN EXCLUDED.email ELSE {_CUSTOMER_TABLE}.email END "
+    f"RETURNING id, name, email, address, created_at"
+)
+
 _DEVICE = Device._meta.db_table
 _DEVICE_FIELDS = [f for f in Device._meta.concrete_fields if not f.primary_key and f.name != "customer"]
 
@@ -35,11 +47,11 @@ _MATCH = {
 }
 
 
-def _statement(ident: str, customer_upsert: str) -> str:
+def _statement(ident: str) -> str:
     own, earlier = _MATCH[ident]
     columns = [connection.ops.quote_name(f.column) for f in _DEVICE_FIELDS]
     return (
-        f"WITH c AS ({customer_upsert}), "
+        f"WITH c AS ({CUSTOMER_UPSERT}), "
         f"known AS (SELECT d.id FROM {_DEVICE} d, c WHERE d.customer_id = c.id AND {own} ORDER BY d.id DESC LIMIT 1), "
         f"new AS (INSERT INTO {_DEVICE} (customer_id, {', '.join(columns)}) "
         f"SELECT c.id, {', '.join('r.' + column for column in columns)} "
@@ -52,25 +64,22 @@ def _statement(ident: str, customer_upsert: str) -> str:
 _STATEMENTS: dict[str, str] = {}
 
 
-def caller_register(*, customer_upsert: str, name: str, phone: str, email: str, name_policy: str, now: datetime,
+def caller_register(*, name: str, phone: str, email: str, name_policy: str, now: datetime,
                     device: Mapping[str, Any]) -> tuple[Customer, Device | None, int | None]:
     """PostgreSQL only; `device` has a category. Returns (customer, the new device or None, the id of the
     customer's own device with this IMEI / serial when one exists — then no device was inserted)."""
     ident = "imei" if device.get("imei") else "serial" if device.get("serial") else ""
     sql = _STATEMENTS.get(ident)
     if sql is None:
-        sql = _STATEMENTS[ident] = _statement(ident, customer_upsert)
+        sql = _STATEMENTS[ident] = _statement(ident)
     new_device = instance_new(Device, None, **device)  # Device(**data) positionally; its customer is set below
-    params = [name, phone, email or "", now, name_policy == NamePolicy.UPDATE_CUSTOMER]
+    own = earlier = []  # the parameters of _MATCH's two conditions
     if ident == "imei":
-        params.append(device["imei"])
+        own = earlier = [device["imei"]]
     elif ident == "serial":
-        params.append(device["serial"])
-    params.append(json_dumps(json_row(new_device, _DEVICE_FIELDS)))
-    if ident == "imei":
-        params.append(device["imei"])
-    elif ident == "serial":
-        params += [device["category"], device["serial"]]
+        own, earlier = [device["serial"]], [device["category"], device["serial"]]
+    params = [name, phone, email or "", now, name_policy == NamePolicy.UPDATE_CUSTOMER, *own,
+              json_dumps(json_row(new_device, _DEVICE_FIELDS)), *earlier]
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         pk, name, email, address, created_at, known_id, device_id, seen = cursor.fetchone()

@@ -13,7 +13,7 @@ from core.roles import Role, user_has_role
 from core.sql import inserts_batched, instance_new, is_postgres, row_insert
 
 from . import hooks
-from .caller import caller_register
+from .caller import CUSTOMER_UPSERT, caller_register
 from .choices import Channel, Priority, Status
 from .customers import NamePolicy
 from .editing import EDITABLE_FIELDS, ticket_edit
@@ -29,25 +29,12 @@ def customer_get_or_create(*, name: str, phone: str, email: str = "",
     return _customer_get_or_create(name=name, phone=phone, email=email, name_policy=name_policy)[0]
 
 
-_CUSTOMER_TABLE = Customer._meta.db_table
-# One statement for new and returning callers alike (the phone identifies the customer): a new caller is
-# stored with the typed name; a known one keeps the stored name unless reception chose "update this
-# customer's name from now on" (tickets/customers.py NamePolicy) — the ticket keeps the typed name as its
-# own contact either way. An empty e-mail keeps the stored one. Works on PostgreSQL and SQLite.
-_CUSTOMER_UPSERT = (
-    f"INSERT INTO {_CUSTOMER_TABLE} (name, phone, email, address, created_at) VALUES (%s, %s, %s, '', %s) "
-    f"ON CONFLICT (phone) DO UPDATE SET name = CASE WHEN %s THEN EXCLUDED.name ELSE {_CUSTOMER_TABLE}.name END, "
-    f"email = CASE WHEN EXCLUDED.email <> '' THEN EXCLUDED.email ELSE {_CUSTOMER_TABLE}.email END "
-    f"RETURNING id, name, email, address, created_at"
-)
-
-
 def _customer_get_or_create(*, name: str, phone: str, email: str = "",
                             name_policy: str = NamePolicy.TICKET_ONLY) -> tuple[Customer, bool]:
     now = timezone.now()
     rename = name_policy == NamePolicy.UPDATE_CUSTOMER
     with connection.cursor() as cursor:
-        cursor.execute(_CUSTOMER_UPSERT, [name, phone, email or "", now, rename])
+        cursor.execute(CUSTOMER_UPSERT, [name, phone, email or "", now, rename])
         pk, name, email, address, created_at = cursor.fetchone()
     if isinstance(created_at, str):  # SQLite hands back text
         created_at = parse_datetime(created_at)
@@ -89,7 +76,7 @@ def _caller_and_device(*, customer: Mapping[str, Any], device: Mapping[str, Any]
     name_policy = customer.get("name_policy") or NamePolicy.TICKET_ONLY
     if device.get("category") and is_postgres():
         owner, device_row, known_id = caller_register(
-            customer_upsert=_CUSTOMER_UPSERT, name=customer["name"], phone=customer["phone"],
+            name=customer["name"], phone=customer["phone"],
             email=customer.get("email", ""), name_policy=name_policy, now=timezone.now(), device=device)
         if known_id is not None:
             device_row = _device_refresh(Device.objects.get(pk=known_id), device)
